@@ -35,6 +35,7 @@ GENRE_KEYS: tuple[str, ...] = tuple(GENRES)
 # Spotify's micro-genres (the 114 `track_genre` values of the public Spotify tracks dataset, plus
 # common artist-genre words) folded onto the taxonomy. Exact names first; `genre_from_spotify`
 # falls back to keyword rules for artist genres such as "dutch hip hop" or "indie folk".
+# fmt: off
 SPOTIFY_GENRE_MAP: dict[str, str] = {
     "acoustic": "folk-acoustic", "afrobeat": "reggae-afrobeats", "alt-rock": "indie",
     "alternative": "indie", "ambient": "soundtrack-ambient", "anime": "k-pop",
@@ -99,6 +100,7 @@ _GENRE_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("rock", "rock"), ("grunge", "rock"),
     ("pop", "pop"),
 )
+# fmt: on
 
 
 def genre_from_spotify(name: str) -> str | None:
