@@ -1,0 +1,112 @@
+"""The component scores, each 0-1 for every catalogue row at once.
+
+One function per component, over the `CatalogueArrays` columns. Unknown track values (NaN) score
+0: with no evidence of a fit we do not claim one. docs/engine.md gives every formula;
+`reference.score_reference_loop` re-implements them row by row to check these.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .catalogue import CatalogueArrays
+
+# Tempo: Gaussian on the distance in octaves (log2) to the target range, also trying the track
+# against half and double the target, which listeners tap as the same beat (0.9: slightly below
+# an exact match). 0.08 octaves is the shared vocabulary's `tempo_similarity` tolerance.
+TEMPO_TOLERANCE = 0.08
+TEMPO_OCTAVES: tuple[tuple[float, float], ...] = ((1.0, 1.0), (0.5, 0.9), (2.0, 0.9))
+# Mood: Gaussian on the valence/arousal plane, the width the vocabulary uses for mood weights.
+MOOD_WIDTH = 0.25
+# Energy and danceability: Gaussian on the 0-1 difference; 0.2 apart still scores 0.61.
+ENERGY_WIDTH = 0.2
+# Trend: growth g (a log ratio) scores g / (g + h), half way at h. h is a doubling in 7 days and
+# a quadrupling in 28 days; the recent window counts 0.6, the longer 0.4.
+GROWTH_HALF_7D = math.log(2.0)
+GROWTH_HALF_28D = math.log(4.0)
+GROWTH_MIX = (0.6, 0.4)
+# Early trend (flagged rising on Spotify): scores its rarity on TikTok, 1 - usage percentile, so
+# a riser nobody on TikTok uses yet scores 1 and one already everywhere scores near 0.
+
+
+def tempo_component(arrays: CatalogueArrays, tempo_range: tuple[float, float]) -> np.ndarray:
+    low, high = tempo_range
+    log_low = np.float32(math.log2(low)) if low > 0 else np.float32(-np.inf)
+    log_high = np.float32(math.log2(high)) if math.isfinite(high) else np.float32(np.inf)
+    t = arrays.log2_tempo
+    best = np.zeros(t.shape, dtype=np.float32)
+    for factor, penalty in TEMPO_OCTAVES:
+        shift = np.float32(math.log2(factor))
+        distance = np.maximum(np.maximum(log_low + shift - t, t - (log_high + shift)), 0)
+        scaled = distance / np.float32(TEMPO_TOLERANCE)
+        np.maximum(best, np.float32(penalty) * np.exp(-0.5 * scaled * scaled), out=best)
+    return np.nan_to_num(best, nan=0.0)
+
+
+def mood_component(arrays: CatalogueArrays, point: tuple[float, float]) -> np.ndarray:
+    dv = arrays.valence - np.float32(point[0])
+    da = arrays.arousal - np.float32(point[1])
+    score = np.exp((dv * dv + da * da) / np.float32(-2 * MOOD_WIDTH**2))
+    return np.nan_to_num(score, nan=0.0)
+
+
+def genre_component(arrays: CatalogueArrays, vector: np.ndarray) -> np.ndarray:
+    """Share of the track's genres the target wants, the target's top genre counting fully."""
+    return np.minimum(arrays.genres @ vector.astype(np.float32), np.float32(1.0))
+
+
+def closeness(values: np.ndarray, target: float, width: float) -> np.ndarray:
+    diff = values - np.float32(target)
+    return np.nan_to_num(np.exp(diff * diff / np.float32(-2 * width**2)), nan=0.0)
+
+
+def energy_component(
+    arrays: CatalogueArrays, energy: float | None, danceability: float | None
+) -> np.ndarray:
+    parts = []
+    if energy is not None:
+        parts.append(closeness(arrays.energy, energy, ENERGY_WIDTH))
+    if danceability is not None:
+        parts.append(closeness(arrays.danceability, danceability, ENERGY_WIDTH))
+    if not parts:
+        return np.zeros(arrays.size, dtype=np.float32)
+    return parts[0] if len(parts) == 1 else (parts[0] + parts[1]) * np.float32(0.5)
+
+
+def popularity_component(arrays: CatalogueArrays) -> np.ndarray:
+    return np.nan_to_num(arrays.popularity, nan=0.0)
+
+
+def _saturate(growth: np.ndarray, half: float) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.where(growth > 0, growth / (growth + np.float32(half)), np.float32(0.0))
+
+
+def growth_component(arrays: CatalogueArrays) -> np.ndarray:
+    g7, g28 = arrays.growth_7d, arrays.growth_28d
+    s7, s28 = _saturate(g7, GROWTH_HALF_7D), _saturate(g28, GROWTH_HALF_28D)
+    k7, k28 = np.isfinite(g7), np.isfinite(g28)
+    mixed = np.float32(GROWTH_MIX[0]) * s7 + np.float32(GROWTH_MIX[1]) * s28
+    return np.where(k7 & k28, mixed, np.where(k7, s7, np.where(k28, s28, np.float32(0.0))))
+
+
+def early_component(arrays: CatalogueArrays) -> np.ndarray:
+    rarity = np.float32(1.0) - np.nan_to_num(arrays.usage_pct, nan=0.0)
+    return np.where(arrays.early_trend, rarity, np.float32(0.0))
+
+
+def trend_component(arrays: CatalogueArrays) -> np.ndarray:
+    return np.maximum(growth_component(arrays), early_component(arrays))
+
+
+def tier_fit_component(popularity: np.ndarray, trend: np.ndarray, lean: float) -> np.ndarray:
+    """Proven popularity for large creators, rising trend for small ones (`TIER_LEAN`)."""
+    return np.float32(lean) * popularity + np.float32(1.0 - lean) * trend
+
+
+def kept_similarity_component(arrays: CatalogueArrays, kept_rows: np.ndarray) -> np.ndarray:
+    """Closest cosine similarity to any kept track, negatives clipped to 0."""
+    sims = arrays.features @ arrays.features[kept_rows].T
+    return np.clip(sims.max(axis=1), 0.0, 1.0)

@@ -1,0 +1,357 @@
+"""The recommendation engine: score the whole catalogue for a request, diversify, explain.
+
+Pure domain logic over `CatalogueArrays` (numpy, no ORM). A request names a target (a creator's
+profile or one video), an optional brief that overrides parts of it, weights, filters and the
+marketer's feedback. Every eligible track gets component scores in 0-1; a weighted mean ranks
+them; a maximal-marginal-relevance pass keeps one artist or one genre from filling the list.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from musicrec.core.descriptors import GENRE_KEYS, MOOD_CENTRES
+
+from . import components as comp
+from .catalogue import ACOUSTIC_MOODS, CatalogueArrays
+from .collaborative import collaborative_scores, profile_vector, relative_performance
+from .reasons import TrackFacts, build_reasons
+from .targets import Brief, Context, Filters, Target, resolve_context
+from .weights import COMPONENTS, DEFAULT_WEIGHTS, Weights, validate_weights
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "Brief",
+    "Filters",
+    "Request",
+    "Result",
+    "ResultItem",
+    "Scores",
+    "Target",
+    "Weights",
+    "collaborative_scores",
+    "profile_vector",
+    "recommend",
+    "relative_performance",
+    "score_catalogue",
+    "top_rows",
+    "validate_weights",
+]
+
+MAX_LIMIT = 100
+# A track matches a genre or mood filter when that label is its top one or has this much weight.
+FILTER_MIN_SHARE = 0.3
+# Consistency adjusts the content weights: a creator who always posts at ~120 BPM gets tempo
+# weighted fully (x1.0), one all over the place half as much (x0.5).
+CONTENT_COMPONENTS = ("tempo", "mood", "genre", "energy")
+# Diversity: at most 2 tracks of one artist and 70% of one genre in each block of 10 ranks.
+BLOCK = 10
+ARTIST_CAP = 2
+GENRE_CAP_SHARE = 0.7
+DEFAULT_DIVERSITY = 0.15  # MMR trade-off: 0 = pure relevance order (caps still apply)
+POOL_MIN = 200  # MMR re-ranks the best POOL_MIN (or 10 x limit) tracks, not the whole catalogue
+
+
+@dataclass
+class Request:
+    """One recommendation request, as plain data."""
+
+    target: Target | None = None
+    brief: Brief | None = None
+    weights: Weights = field(default_factory=Weights)
+    limit: int = 20
+    exclude_ids: frozenset[int] | set[int] = frozenset()  # tracks the creator already used
+    rejected_ids: frozenset[int] | set[int] = frozenset()
+    kept_ids: frozenset[int] | set[int] = frozenset()
+    filters: Filters = field(default_factory=Filters)
+    include_used: bool = False
+    diversity: float = DEFAULT_DIVERSITY
+
+    def __post_init__(self) -> None:
+        if isinstance(self.weights, dict):
+            self.weights = validate_weights(self.weights)
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, got {self.limit!r}")
+        if not 0 <= self.diversity <= 1:
+            raise ValueError(f"diversity must be in 0..1, got {self.diversity!r}")
+
+
+@dataclass
+class ResultItem:
+    rank: int
+    music_id: int
+    title: str
+    artist: str
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+
+
+@dataclass
+class Result:
+    items: list[ResultItem]
+    notices: list[str]
+    weights: dict[str, float]  # the validated weights, normalised to sum 1
+    effective_weights: dict[str, float]  # those of the components that applied, renormalised
+    candidates: int  # tracks left after exclusions and filters
+
+
+@dataclass
+class Scores:
+    """Every row's component scores and weighted total, before diversification."""
+
+    total: np.ndarray  # float32, weighted mean of the active components
+    components: dict[str, np.ndarray]
+    effective_weights: dict[str, float]
+    eligible: np.ndarray  # bool: not excluded, rejected or filtered out
+    context: Context
+    kept_rows: np.ndarray
+    notices: list[str]
+
+
+def _eligible(arrays: CatalogueArrays, request: Request, notices: list[str]) -> np.ndarray:
+    eligible = np.ones(arrays.size, dtype=bool)
+    if not request.include_used:
+        eligible[arrays.rows_for(request.exclude_ids)] = False
+    eligible[arrays.rows_for(request.rejected_ids)] = False
+    f = request.filters
+    if f.genres:
+        cols = [GENRE_KEYS.index(g) for g in f.genres]
+        share = arrays.genres[:, cols].max(axis=1) >= FILTER_MIN_SHARE
+        eligible &= share | np.isin(arrays.top_genre, cols)
+    moods = [m for m in f.moods if m in MOOD_CENTRES]
+    if f.moods and len(moods) < len(f.moods):
+        notices.append("A funny mood cannot be heard in the audio, so the mood filter skips it.")
+    if moods:
+        cols = [ACOUSTIC_MOODS.index(m) for m in moods]
+        share = arrays.moods[:, cols].max(axis=1) >= FILTER_MIN_SHARE
+        eligible &= share | np.isin(arrays.top_mood, cols)
+    with np.errstate(invalid="ignore"):
+        if f.tempo_min is not None:
+            eligible &= arrays.tempo >= np.float32(f.tempo_min)
+        if f.tempo_max is not None:
+            eligible &= arrays.tempo <= np.float32(f.tempo_max)
+    if f.commercial_only:
+        eligible &= arrays.commercial_ok == 1
+    return eligible
+
+
+def score_catalogue(
+    arrays: CatalogueArrays, request: Request, *, collaborative: np.ndarray | None = None
+) -> Scores:
+    """Component scores and the weighted total for every catalogue row.
+
+    Components without a signal for this request (no target tempo, no collaborative data, no
+    kept tracks...) are left out and the remaining weights renormalised, so totals stay in 0-1
+    and comparable across requests.
+    """
+    notices: list[str] = []
+    ctx = resolve_context(request.target, request.brief, request.filters)
+    parts: dict[str, np.ndarray] = {}
+    if ctx.tempo_range is not None:
+        parts["tempo"] = comp.tempo_component(arrays, ctx.tempo_range)
+    if ctx.mood_point is not None:
+        parts["mood"] = comp.mood_component(arrays, ctx.mood_point)
+    if ctx.genre_vector is not None:
+        parts["genre"] = comp.genre_component(arrays, ctx.genre_vector)
+    if ctx.energy_target is not None or ctx.danceability_target is not None:
+        parts["energy"] = comp.energy_component(arrays, ctx.energy_target, ctx.danceability_target)
+    parts["popularity"] = comp.popularity_component(arrays)
+    parts["trend"] = comp.trend_component(arrays)
+    if collaborative is not None:
+        collab = np.clip(np.nan_to_num(np.asarray(collaborative, np.float32), nan=0.0), 0, 1)
+        if collab.shape != (arrays.size,):
+            raise ValueError(f"collaborative scores must have shape ({arrays.size},)")
+        if collab.any():
+            parts["collaborative"] = collab
+    if ctx.tier_lean is not None:
+        parts["tier_fit"] = comp.tier_fit_component(
+            parts["popularity"], parts["trend"], ctx.tier_lean
+        )
+    kept_rows = arrays.rows_for(request.kept_ids)
+    if kept_rows.size:
+        parts["kept_similarity"] = comp.kept_similarity_component(arrays, kept_rows)
+
+    raw = request.weights.as_dict()
+    active = {
+        name: raw[name] * ctx.multipliers.get(name, 1.0)
+        for name in COMPONENTS
+        if name in parts and raw[name] > 0
+    }
+    total_weight = sum(active.values())
+    if total_weight <= 0:
+        notices.append(
+            "None of the weighted components applies to this request, so tracks are ranked "
+            "by popularity and trend with the default weights."
+        )
+        active = {n: DEFAULT_WEIGHTS[n] for n in ("popularity", "trend")}
+        total_weight = sum(active.values())
+    effective = {name: w / total_weight for name, w in active.items()}
+    total = np.zeros(arrays.size, dtype=np.float32)
+    for name, weight in effective.items():
+        total += np.float32(weight) * parts[name]
+
+    if ctx.cold_start:
+        basis = "your brief, popularity and trends" if ctx.brief_used else "popularity and trends"
+        notices.append(
+            "No content analysis for this creator yet, so these picks are based on "
+            f"{basis}. Analyse their videos for personal matches."
+        )
+    if request.brief and "funny" in request.brief.moods:
+        notices.append("A funny mood cannot be heard in the audio, so the brief's mood skips it.")
+    eligible = _eligible(arrays, request, notices)
+    return Scores(
+        total=total,
+        components=parts,
+        effective_weights={k: round(v, 4) for k, v in effective.items()},
+        eligible=eligible,
+        context=ctx,
+        kept_rows=kept_rows,
+        notices=notices,
+    )
+
+
+def top_rows(scores: Scores, k: int) -> np.ndarray:
+    """The k best eligible rows by total score (ties by row), without diversification."""
+    rows = np.flatnonzero(scores.eligible)
+    if rows.size > k:
+        rows = rows[np.argpartition(-scores.total[rows], k - 1)[:k]]
+    return rows[np.lexsort((rows, -scores.total[rows]))]
+
+
+def _select_diverse(
+    arrays: CatalogueArrays, scores: Scores, limit: int, diversity: float
+) -> tuple[np.ndarray, list[str]]:
+    """Greedy MMR under per-block artist and genre caps; caps relax only when nothing fits."""
+    notices: list[str] = []
+    pool = top_rows(scores, max(POOL_MIN, 10 * limit))
+    if pool.size == 0:
+        return pool, notices
+    relevance = scores.total[pool].astype(np.float64)
+    feats = arrays.features[pool]
+    sims = np.clip(feats @ feats.T, 0.0, None).astype(np.float64)
+    _, artist_of = np.unique(arrays.artist_idx[pool], return_inverse=True)
+    genre_keys = arrays.top_genre[pool]
+    _, genre_of = np.unique(genre_keys, return_inverse=True)
+    has_genre = genre_keys >= 0
+    taken = np.zeros(pool.size, dtype=bool)
+    max_sim = np.zeros(pool.size, dtype=np.float64)
+    artist_count = np.zeros(int(artist_of.max()) + 1, dtype=np.int32)
+    genre_count = np.zeros(int(genre_of.max()) + 1, dtype=np.int32)
+    chosen: list[int] = []
+    relaxed_artist = relaxed_genre = False
+    for position in range(min(limit, pool.size)):
+        if position % BLOCK == 0:
+            artist_count[:] = 0
+            genre_count[:] = 0
+        block_len = min(BLOCK, limit - (position // BLOCK) * BLOCK)
+        genre_cap = max(1, math.ceil(GENRE_CAP_SHARE * block_len))
+        free = ~taken
+        artist_ok = artist_count[artist_of] < ARTIST_CAP
+        genre_ok = ~has_genre | (genre_count[genre_of] < genre_cap) | scores.context.single_genre
+        for allowed in (free & artist_ok & genre_ok, free & artist_ok, free):
+            if allowed.any():
+                break
+        if not (free & artist_ok & genre_ok).any():
+            if (free & artist_ok).any():
+                relaxed_genre = True
+            else:
+                relaxed_artist = True
+        value = (1.0 - diversity) * relevance - diversity * max_sim
+        value[~allowed] = -np.inf
+        pick = int(np.argmax(value))
+        chosen.append(pick)
+        taken[pick] = True
+        np.maximum(max_sim, sims[pick], out=max_sim)
+        artist_count[artist_of[pick]] += 1
+        if has_genre[pick]:
+            genre_count[genre_of[pick]] += 1
+    if relaxed_artist:
+        notices.append(
+            f"Too few different artists among the matches: one artist has more than "
+            f"{ARTIST_CAP} tracks in a block of {BLOCK}."
+        )
+    elif relaxed_genre:
+        notices.append("Too few genres among the matches to vary the list further.")
+    return pool[np.array(chosen, dtype=np.int64)], notices
+
+
+def _facts(arrays: CatalogueArrays, scores: Scores, row: int) -> TrackFacts:
+    def known(column: np.ndarray) -> float | None:
+        value = float(column[row])
+        return None if math.isnan(value) else value
+
+    genres = {GENRE_KEYS[i]: float(w) for i, w in enumerate(arrays.genres[row]) if w > 0}
+    top_mood = int(arrays.top_mood[row])
+    kept_like = None
+    if scores.kept_rows.size:
+        sims = arrays.features[scores.kept_rows] @ arrays.features[row]
+        kept_like = arrays.titles[int(scores.kept_rows[int(np.argmax(sims))])]
+    # Cite the early-trend signal only when it is what drives the trend score and the track is
+    # truly rare on TikTok (below the median usage).
+    early = False
+    if arrays.early_trend[row]:
+        rarity = 1.0 - (known(arrays.usage_pct) or 0.0)
+        early = rarity > 0.5 and rarity >= float(scores.components["trend"][row]) - 1e-6
+    return TrackFacts(
+        title=arrays.titles[row],
+        artist=arrays.artists[row],
+        tempo_bpm=known(arrays.tempo),
+        energy=known(arrays.energy),
+        valence=known(arrays.valence),
+        arousal=known(arrays.arousal),
+        danceability=known(arrays.danceability),
+        genres=genres,
+        top_mood=ACOUSTIC_MOODS[top_mood] if top_mood >= 0 else None,
+        spotify_popularity=known(arrays.spotify_popularity),
+        tiktok_usage=known(arrays.tiktok_usage),
+        usage_pct=known(arrays.usage_pct),
+        growth_7d=known(arrays.growth_7d),
+        growth_28d=known(arrays.growth_28d),
+        early_pick=early,
+        kept_like=kept_like,
+    )
+
+
+def recommend(
+    arrays: CatalogueArrays, request: Request, *, collaborative: np.ndarray | None = None
+) -> Result:
+    """Rank the catalogue for `request`; each item carries its components and reasons."""
+    scores = score_catalogue(arrays, request, collaborative=collaborative)
+    candidates = int(scores.eligible.sum())
+    notices = list(scores.notices)
+    rows, diversity_notices = _select_diverse(arrays, scores, request.limit, request.diversity)
+    notices.extend(diversity_notices)
+    if candidates == 0:
+        notices.append("No track passes the exclusions and filters of this request.")
+    elif candidates < request.limit:
+        notices.append(f"Only {candidates} tracks pass the exclusions and filters.")
+    items = []
+    for rank, row in enumerate(rows.tolist(), start=1):
+        components = {name: round(float(v[row]), 4) for name, v in scores.components.items()}
+        items.append(
+            ResultItem(
+                rank=rank,
+                music_id=int(arrays.music_ids[row]),
+                title=arrays.titles[row],
+                artist=arrays.artists[row],
+                score=round(float(scores.total[row]), 4),
+                components=components,
+                reasons=build_reasons(
+                    _facts(arrays, scores, row),
+                    components,
+                    scores.effective_weights,
+                    scores.context,
+                ),
+            )
+        )
+    return Result(
+        items=items,
+        notices=notices,
+        weights=request.weights.normalised(),
+        effective_weights=scores.effective_weights,
+        candidates=candidates,
+    )
