@@ -33,6 +33,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from musicrec.core.sizes import human_size
 from musicrec.platforms.scrape_values import Key, Node, ScrapeError, parse_time, unflatten
 
 __all__ = [
@@ -730,11 +731,7 @@ def _int(value: float | None) -> int | None:
 
 
 def _too_big(size: int, limit: int) -> str:
-    return f"file is {_megabytes(size)} MB, over the {_megabytes(limit)} MB limit"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_048_576:.1f}".removesuffix(".0")
+    return f"file is {human_size(size)}, over the {human_size(limit)} limit"
 
 
 def _scraped_at(node: Node) -> datetime | None:
