@@ -11,12 +11,13 @@ from dataclasses import asdict, dataclass
 
 from .inputs import VideoInput
 from .numeric import amount, median_or_none, rate, rounded, safe_div
-from .window import AnalysisWindow
+from .window import BASIS_DAY_LIMIT, AnalysisWindow
 
 SECONDS_PER_DAY = 86_400.0
 VIRAL_MULTIPLIER = 3.0  # a viral hit has more than 3x the creator's median views
 MIN_GAPS_FOR_REGULARITY = 2  # one gap has no spread
 MIN_VIDEOS_FOR_TREND = 3  # a line through two points says nothing about a trend
+MIN_RATE_SPAN_DAYS = 1.0  # two posts an hour apart are not "168 a week"
 
 
 @dataclass(frozen=True)
@@ -81,27 +82,57 @@ def cadence_metrics(
 ) -> CadenceMetrics:
     """`feed_seen=False` (no videos at all) leaves the posting rate empty rather than 0: an empty
     feed may be a private or failed scrape, not a creator who stopped posting."""
-    span_weeks = None
-    if feed_seen and window.window_start is not None:
-        span_seconds = (window.window_end - window.window_start).total_seconds()
-        span_weeks = span_seconds / (7 * SECONDS_PER_DAY) if span_seconds > 0 else None
+    return CadenceMetrics(
+        videos_per_week=rounded(posting_rate(window, videos) if feed_seen else None, 2),
+        **_gap_figures(videos),
+        **_viral_figures(videos),
+        **_trend_figures(videos),
+    )
+
+
+def posting_rate(window: AnalysisWindow, videos: Sequence[VideoInput]) -> float | None:
+    """Videos per week over the window.
+
+    From the day cut-off: n videos / weeks since the cut-off. From the oldest video: that video
+    only marks where the span begins, so the rate is (n - 1) / weeks since it, and needs two
+    videos and a span of at least a day.
+    """
+    if window.window_start is None:
+        return None
+    span_days = (window.window_end - window.window_start).total_seconds() / SECONDS_PER_DAY
+    if window.window_start_basis == BASIS_DAY_LIMIT:
+        return safe_div(len(videos), span_days / 7) if span_days > 0 else None
+    if len(videos) < 2 or span_days < MIN_RATE_SPAN_DAYS:
+        return None
+    return (len(videos) - 1) / (span_days / 7)
+
+
+def _gap_figures(videos: Sequence[VideoInput]) -> dict[str, float | None]:
     gaps = posting_gaps_days(videos)
     gap_cv, regularity = regularity_from_gaps(gaps)
+    return {
+        "median_gap_days": rounded(median_or_none(gaps), 2),
+        "gap_cv": rounded(gap_cv, 3),
+        "regularity": rounded(regularity, 3),
+    }
 
+
+def _viral_figures(videos: Sequence[VideoInput]) -> dict[str, float | int | None]:
+    """Hits over 3x the median; undefined when the median is 0 (every view would be "viral")."""
     views = [v.views for v in videos if v.views is not None]
     median_views = median_or_none(views)
     threshold = VIRAL_MULTIPLIER * median_views if median_views else None
     hits = sum(1 for x in views if x > threshold) if threshold is not None else None
+    return {
+        "viral_threshold_views": amount(threshold),
+        "viral_hits": hits,
+        "viral_hit_share": rate(safe_div(hits, len(views))),
+    }
 
+
+def _trend_figures(videos: Sequence[VideoInput]) -> dict[str, float | None]:
     slope = views_trend_slope(videos)
-    return CadenceMetrics(
-        videos_per_week=rounded(safe_div(len(videos), span_weeks), 2),
-        median_gap_days=rounded(median_or_none(gaps), 2),
-        gap_cv=rounded(gap_cv, 3),
-        regularity=rounded(regularity, 3),
-        viral_threshold_views=amount(threshold),
-        viral_hits=hits,
-        viral_hit_share=rate(safe_div(hits, len(views))),
-        views_trend_log_slope_per_week=rounded(slope, 4),
-        views_trend_pct_per_week=rounded(None if slope is None else math.expm1(slope) * 100, 2),
-    )
+    return {
+        "views_trend_log_slope_per_week": rounded(slope, 4),
+        "views_trend_pct_per_week": rounded(None if slope is None else math.expm1(slope) * 100, 2),
+    }

@@ -40,7 +40,10 @@ METRIC_FORMULAS: dict[str, str] = {
     "views_to_followers": "median views per video / followers",
     "mean_interactions_per_video": "mean of (likes + comments + shares + saves) per video",
     # cadence and virality
-    "videos_per_week": "videos in the window / weeks from the window start to now",
+    "videos_per_week": (
+        "videos in the window / weeks since the day cut-off, or (videos − 1) / weeks since the "
+        "oldest analysed video when the window starts at a video"
+    ),
     "median_gap_days": "median of the days between consecutive posts",
     "gap_cv": "standard deviation / mean of the days between consecutive posts",
     "regularity": "1 / (1 + gap_cv): 1 = clockwork, 0.5 = random, lower = bursty",

@@ -10,6 +10,8 @@ from .inputs import VideoInput
 
 DEFAULT_WINDOW_VIDEOS = 30  # HypeAuditor's "latest 30 posts"
 DEFAULT_WINDOW_DAYS = 90  # about Modash's "last 2 months", rounded up to a quarter
+BASIS_DAY_LIMIT = "day_limit"
+BASIS_OLDEST_VIDEO = "oldest_video"
 
 
 @dataclass(frozen=True)
@@ -17,15 +19,19 @@ class AnalysisWindow:
     """The intersection of "the latest `video_limit` videos" and "posted in the last `day_limit`
     days"; either limit may be None (no limit).
 
-    `window_start` is where the posting-rate span begins: the day cut-off when that limit is the
-    binding one (a creator who posted 3 videos in 90 days posts 3 per 90 days, however recent
-    they are), else the oldest analysed video (the video limit cut the feed there).
+    `window_start` is where the posting-rate span begins and `window_start_basis` says why:
+    "day_limit" when the day cut-off bounds the window and the feed reaches back past it (a
+    creator who posted 3 videos in 90 days posts 3 per 90 days, however recent they are);
+    "oldest_video" when the window starts at a video, because the video limit cut it there or
+    because the feed we were given does not reach back to the cut-off (a new account, or a
+    scrape that fetched only the latest posts), so nothing is known about the time before it.
     """
 
     video_limit: int | None
     day_limit: int | None
     videos_analysed: int
     window_start: datetime | None
+    window_start_basis: str | None
     window_end: datetime
 
     def to_dict(self) -> dict[str, object]:
@@ -34,6 +40,7 @@ class AnalysisWindow:
             "day_limit": self.day_limit,
             "videos_analysed": self.videos_analysed,
             "window_start": self.window_start.isoformat() if self.window_start else None,
+            "window_start_basis": self.window_start_basis,
             "window_end": self.window_end.isoformat(),
         }
 
@@ -60,15 +67,19 @@ def select_window(
     recent = [v for v in newest_first if cutoff is None or v.posted_at >= cutoff]
     count_binding = window_videos is not None and len(recent) > window_videos
     selected = recent[:window_videos] if count_binding else recent
-    if count_binding or cutoff is None:
-        start = selected[-1].posted_at if selected else None
+    feed_reaches_cutoff = cutoff is not None and len(recent) < len(newest_first)
+    if cutoff is not None and not count_binding and (feed_reaches_cutoff or not selected):
+        start, basis = cutoff, BASIS_DAY_LIMIT
+    elif selected:
+        start, basis = selected[-1].posted_at, BASIS_OLDEST_VIDEO
     else:
-        start = cutoff
+        start, basis = None, None
     window = AnalysisWindow(
         video_limit=window_videos,
         day_limit=window_days,
         videos_analysed=len(selected),
         window_start=start,
+        window_start_basis=basis,
         window_end=now,
     )
     return window, selected
