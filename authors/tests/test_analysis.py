@@ -35,9 +35,15 @@ from authors.analysis import (
     tier_for_followers,
 )
 from musicrec.core.descriptors import Descriptor, Label
+from musicrec.platforms.tiktok import parse_scrape
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
-SAMPLE = Path("/work/shared/samples/thebigbradwolf_1609948309033.json")
+# The tiktok-scraper user feed as committed with the parser's fixtures (a byte-identical copy of
+# the shared sample), so the test runs in CI as well.
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "musicrec/platforms/tests/fixtures/samples/thebigbradwolf_1609948309033.json"
+)
 
 
 def video(
@@ -581,56 +587,71 @@ def test_to_dict_is_json_ready_and_every_formula_names_a_field(base: AuthorMetri
         assert set(data[group]) <= set(METRIC_FORMULAS), group
 
 
-# --- the real sample: tiktok-scraper user feed ---------------------------------------------------
+# --- the real sample: tiktok-scraper feed through musicrec.platforms.tiktok -----------------------
 
 
-def _count(value: Any) -> int | None:
-    """tiktok-scraper rows mix ints and strings ("1200000", "1,200"): coerce both."""
-    return None if value is None or value == "" else int(str(value).replace(",", ""))
-
-
-def _sample_inputs(items: list[dict[str, Any]]) -> tuple[ProfileInput, list[VideoInput]]:
-    """A tiny adapter for the sample (musicrec.platforms.tiktok is not committed yet)."""
-    author = items[0]["authorMeta"]
+def _sample_inputs(items: list[dict[str, Any]]) -> tuple[ProfileInput, list[VideoInput], datetime]:
+    """The sample through the real parser, turned into analysis inputs as the services do."""
+    scrape = parse_scrape(items, source_name=SAMPLE.name)
+    author = scrape.main_author()
+    assert author is not None and scrape.scraped_at is not None
     profile = ProfileInput(
-        followers=_count(author.get("fans")),
-        following=_count(author.get("following")),
-        likes_total=_count(author.get("heart")),
-        video_count=_count(author.get("video")),
-        verified=bool(author.get("verified")),
+        followers=author.followers,
+        following=author.following,
+        likes_total=author.likes_total,
+        video_count=author.video_count,
+        is_private=bool(author.is_private),
+        verified=bool(author.verified),
     )
+    music = {m.external_id: m for m in scrape.music}
+
+    def music_key(music_id: str | None) -> MusicKey | None:
+        record = music.get(music_id or "")
+        if record is None:
+            return None
+        return MusicKey(
+            id=record.external_id,
+            title=record.title or "",
+            artist=record.artist_name or "",
+            is_original=record.is_original,
+        )
+
     videos = [
         VideoInput(
-            external_id=str(item["id"]),
-            posted_at=datetime.fromtimestamp(int(item["createTime"]), tz=UTC),
-            views=_count(item.get("playCount")),
-            likes=_count(item.get("diggCount")),
-            comments=_count(item.get("commentCount")),
-            shares=_count(item.get("shareCount")),
-            saves=_count(item.get("collectCount")),
-            hashtags=[tag["name"] for tag in item.get("hashtags", [])],
-            music=MusicKey(
-                id=str(item["musicMeta"]["musicId"]),
-                title=item["musicMeta"]["musicName"],
-                artist=item["musicMeta"]["musicAuthor"],
-                is_original=bool(item["musicMeta"]["musicOriginal"]),
-            ),
+            external_id=v.external_id,
+            posted_at=v.posted_at,
+            views=v.views,
+            likes=v.likes,
+            comments=v.comments,
+            shares=v.shares,
+            saves=v.saves,
+            hashtags=v.hashtags,
+            music=music_key(v.music_external_id),
         )
-        for item in items
+        for v in scrape.videos
+        if v.posted_at is not None
     ]
-    return profile, videos
+    return profile, videos, scrape.scraped_at
 
 
 def _stringified(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The same feed with every count as a string, as older tiktok-scraper rows had them."""
+    """The same feed with every count as a string ("1,200" style for the large ones)."""
     count_keys = ("playCount", "diggCount", "commentCount", "shareCount", "createTime")
-    return [{k: str(v) if k in count_keys else v for k, v in item.items()} for item in items]
+    return [
+        {
+            k: (f"{v:,}" if k != "createTime" else str(v)) if k in count_keys else v
+            for k, v in item.items()
+        }
+        for item in items
+    ]
 
 
 def test_analyze_author_on_real_tiktok_scraper_feed() -> None:
     items = json.loads(SAMPLE.read_text())
-    scraped_at = datetime.fromtimestamp(1_609_948_309, tz=UTC)  # from the file name (ms)
-    metrics = analyze_author(*_sample_inputs(items), [], now=scraped_at)
+    profile, videos, scraped_at = _sample_inputs(items)
+    assert scraped_at == datetime.fromtimestamp(1_609_948_309.033, tz=UTC)  # file name, in ms
+    assert len(videos) == 65
+    metrics = analyze_author(profile, videos, [], now=scraped_at)
 
     # independently: the 30 newest items posted within 90 days of the scrape
     cutoff = scraped_at.timestamp() - 90 * 86_400
@@ -649,6 +670,6 @@ def test_analyze_author_on_real_tiktok_scraper_feed() -> None:
     assert "fyp" not in {h.tag for h in metrics.content.top_hashtags}
     assert any("fyp" in [t["name"] for t in i["hashtags"]] for i in window)  # it was there
 
-    # string counts give the same analysis
-    from_strings = analyze_author(*_sample_inputs(_stringified(items)), [], now=scraped_at)
-    assert from_strings.to_dict() == metrics.to_dict()
+    # the same feed with string counts, as older tiktok-scraper rows had them: same analysis
+    profile_s, videos_s, _ = _sample_inputs(_stringified(items))
+    assert analyze_author(profile_s, videos_s, [], now=scraped_at).to_dict() == metrics.to_dict()
