@@ -338,7 +338,7 @@ def iter_scenes(
 
     `size` is (width, height). The video is `cuts + 1` shots of equal length; each shot is a smooth
     periodic colour field whose hue differs from the previous shot's, so every boundary is a hard
-    cut. `motion` (0-1) is the drift speed of the field (0 = a still image, 1 = a tenth of the
+    cut. `motion` (0-1) is the drift speed of the field (0 = a still image, 1 = a quarter of the
     width per second); `brightness` and `saturation` (0-1) are the mean HSV value and saturation;
     `warmth` (-1 cool .. +1 warm) pulls the shot hues towards orange or azure (0 = any hue).
     """
@@ -348,9 +348,14 @@ def iter_scenes(
     shots = cuts + 1
     bounds = [round(i * total / shots) for i in range(shots + 1)]
     hues = _shot_hues(shots, warmth, rng)
-    speed = motion * width / 10.0 / fps  # pixels per frame
+    speed = motion * width / 4.0 / fps  # pixels per frame
     for shot in range(shots):
-        image = _shot_image(width, height, hues[shot], brightness, saturation, rng)
+        # Alternate a slightly lighter and darker shot, so cuts show even in grey or one-hue
+        # palettes while the mean brightness stays as asked.
+        lift = (
+            (0.12 if shot % 2 else -0.12) * min(brightness, 1 - brightness) * 2 if shots > 1 else 0
+        )
+        image = _shot_image(width, height, hues[shot], brightness + lift, saturation, rng)
         direction = rng.uniform(0, 2 * math.pi)
         dx, dy = math.cos(direction) * speed, math.sin(direction) * speed
         for offset in range(bounds[shot + 1] - bounds[shot]):
@@ -398,9 +403,11 @@ def _shot_hues(shots: int, warmth: float, rng: np.random.Generator) -> list[floa
     warmth = float(np.clip(warmth, -1.0, 1.0))
     centre = _WARM_HUE if warmth >= 0 else _COOL_HUE
     spread = 360.0 * (1.0 - abs(warmth)) + 50.0 * abs(warmth)  # full circle .. ±25°
-    start = rng.uniform(0, 1)
-    # Golden-ratio steps keep neighbours apart; the +0.5 step alternates ends in narrow palettes.
-    steps = [(start + i * 0.618034) % 1.0 for i in range(shots)]
+    if spread >= 180.0:  # wide palette: golden-ratio steps keep every pair of neighbours apart
+        start = rng.uniform(0, 1)
+        steps = [(start + i * 0.618034) % 1.0 for i in range(shots)]
+    else:  # narrow palette: alternate between its two ends
+        steps = [0.1 + 0.8 * (i % 2) + rng.uniform(-0.05, 0.05) for i in range(shots)]
     return [(centre + (s - 0.5) * spread) % 360.0 for s in steps]
 
 
@@ -425,7 +432,7 @@ def _periodic_noise(height: int, width: int, rng: np.random.Generator) -> np.nda
     noise = rng.standard_normal((height, width))
     fy = np.fft.fftfreq(height)[:, None] * height
     fx = np.fft.fftfreq(width)[None, :] * width
-    lowpass = np.exp(-(fx**2 + fy**2) / (2 * 2.5**2))
+    lowpass = np.exp(-(fx**2 + fy**2) / (2 * 5.0**2))
     field = np.real(np.fft.ifft2(np.fft.fft2(noise) * lowpass))
     span = field.max() - field.min()
     return (field - field.min()) / span if span > 0 else np.full_like(field, 0.5)
