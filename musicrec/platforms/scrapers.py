@@ -19,7 +19,9 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import requests
+import urllib3
 
+from musicrec.core.media import iter_body
 from musicrec.core.sizes import human_size
 from musicrec.platforms.tiktok import ScrapeResult, parse_scrape_bytes, parse_scrape_file
 
@@ -216,23 +218,20 @@ class HttpScraperSource:
             )
         chunks: list[bytes] = []
         size = 0
+        late = f"scraper did not finish answering for {what} within {self.timeout:g} s"
         try:
-            for chunk in response.iter_content(chunk_size=64 * 1024):
+            for chunk in iter_body(response):
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise ScraperError(
                         f"scraper answer for {what} is over the {human_size(self.max_bytes)} limit"
                     )
                 if time.monotonic() > deadline:
-                    raise ScraperError(
-                        f"scraper did not finish answering for {what} within {self.timeout:g} s"
-                    )
+                    raise ScraperError(late)
                 chunks.append(chunk)
-        except requests.RequestException as error:
-            if isinstance(error, requests.ConnectionError) and "timed out" in str(error).lower():
-                raise ScraperError(
-                    f"scraper did not finish answering for {what} within {self.timeout:g} s"
-                ) from None
+        except urllib3.exceptions.TimeoutError:
+            raise ScraperError(late) from None
+        except (urllib3.exceptions.HTTPError, OSError) as error:
             raise ScraperError(f"scraper answer for {what} broke off: {_reason(error)}") from None
         return b"".join(chunks)
 
