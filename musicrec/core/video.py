@@ -85,6 +85,10 @@ def decode_video(
         raise MediaDecodeError(source, f"cannot open as a media file ({_reason(exc)})") from exc
     errors: list[str] = []
     with container:
+        if not container.streams.video and not container.streams.audio:
+            raise MediaDecodeError(
+                source, "no audio or video stream (not a media file, or cut off in its header)"
+            )
         duration = container.duration / 1_000_000 if container.duration else None
         has_audio_stream = bool(container.streams.audio)
         if not container.streams.video:
