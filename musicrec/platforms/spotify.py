@@ -15,12 +15,7 @@ and a plain one for the token, and it cannot cap Retry-After.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -34,6 +29,7 @@ from spotipy.oauth2 import SpotifyClientCredentials
 from urllib3.util.retry import Retry
 
 from music.matching import Recording, match_score, normalise_isrc, split_artists, strip_title_noise
+from musicrec.platforms.cache import MISSING, ResultCache, cache_key
 
 logger = logging.getLogger(__name__)
 
@@ -87,78 +83,9 @@ class MatchResult:
     confidence: float  # 0-1; 1.0 for an ISRC hit, see music.matching.match_score for search
 
 
-# --- Result cache ------------------------------------------------------------------------------
-
-_MISSING = object()
-
-
-class ResultCache:
-    """In-process LRU cache with a TTL, optionally backed by a shared store.
-
-    `backend_get(key)` returns the stored value or None; `backend_set(key, value)` stores it (the
-    backend owns its own expiry), so Django's cache plugs in as `cache.get` and
-    `lambda k, v: cache.set(k, v, ttl)`. Values are stored wrapped in a 1-tuple so that a
-    remembered "not found" (None) is told apart from a miss.
-    """
-
-    def __init__(
-        self,
-        *,
-        maxsize: int = 4096,
-        ttl_s: float = 7 * 24 * 3600,
-        backend_get: Callable[[str], Any] | None = None,
-        backend_set: Callable[[str, Any], None] | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.maxsize = maxsize
-        self.ttl_s = ttl_s
-        self._backend_get = backend_get
-        self._backend_set = backend_set
-        self._clock = clock
-        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> Any:
-        """The cached value, or `ResultCache.MISSING`."""
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                expires, value = item
-                if expires > self._clock():
-                    self._items.move_to_end(key)
-                    return value
-                del self._items[key]
-        if self._backend_get is not None:
-            stored = self._backend_get(key)
-            if isinstance(stored, tuple) and len(stored) == 1:
-                self._remember(key, stored[0])
-                return stored[0]
-        return _MISSING
-
-    def set(self, key: str, value: Any) -> None:
-        self._remember(key, value)
-        if self._backend_set is not None:
-            self._backend_set(key, (value,))
-
-    def _remember(self, key: str, value: Any) -> None:
-        with self._lock:
-            self._items[key] = (self._clock() + self.ttl_s, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    MISSING = _MISSING
-
-
-def cache_key(method: str, *args: Any) -> str:
-    """A short, backend-safe key naming the method and a digest of its arguments."""
-    payload = json.dumps([method, *args], ensure_ascii=False, sort_keys=True)
-    digest = hashlib.sha1(payload.encode("utf-8")).hexdigest()
-    return f"spotify:v1:{method}:{digest}"
+def spotify_cache_key(method: str, *args: Any) -> str:
+    """Cache key of one adapter call; bump the version when the cached records change shape."""
+    return cache_key("spotify:v1", method, *args)
 
 
 # --- Parsing Spotify JSON into our records -------------------------------------------------------
@@ -260,7 +187,7 @@ class SpotifyClient:
             data = self._call("track lookup", self._sp.track, spotify_id)
             return _track_from_json(data) if data else None
 
-        return self._cached(cache_key("track", spotify_id), fetch)
+        return self._cached(spotify_cache_key("track", spotify_id), fetch)
 
     def artist(self, spotify_id: str) -> SpotifyArtist | None:
         """One artist by Spotify ID, URI or URL; None if Spotify does not know it."""
@@ -269,7 +196,7 @@ class SpotifyClient:
             data = self._call("artist lookup", self._sp.artist, spotify_id)
             return _artist_from_json(data) if data else None
 
-        return self._cached(cache_key("artist", spotify_id), fetch)
+        return self._cached(spotify_cache_key("artist", spotify_id), fetch)
 
     def search_by_isrc(self, isrc: str) -> SpotifyTrack | None:
         """The track carrying this ISRC, or None (also for a malformed code: nothing is sent)."""
@@ -282,7 +209,7 @@ class SpotifyClient:
             # Search is fuzzy; only an exact ISRC on the returned track counts.
             return next((t for t in tracks if t.isrc == code), None)
 
-        return self._cached(cache_key("isrc", code), fetch)
+        return self._cached(spotify_cache_key("isrc", code), fetch)
 
     def search(
         self, title: str, artist: str, *, limit: int = SEARCH_LIMIT_MAX
@@ -300,7 +227,8 @@ class SpotifyClient:
             return []
         query = " ".join(parts)
         found = self._cached(
-            cache_key("search", query, limit), lambda: tuple(self._search_tracks(query, limit))
+            spotify_cache_key("search", query, limit),
+            lambda: tuple(self._search_tracks(query, limit)),
         )
         return list(found)
 
@@ -345,7 +273,7 @@ class SpotifyClient:
 
     def _cached(self, key: str, fetch: Callable[[], Any]) -> Any:
         value = self.cache.get(key)
-        if value is _MISSING:
+        if value is MISSING:
             value = fetch()
             self.cache.set(key, value)
         return value
