@@ -34,56 +34,23 @@ AROUSAL_TEMPO_HIGH = 180.0
 AROUSAL_ENERGY_WEIGHT = 0.7
 
 _UNIT_FEATURES = (
-    "danceability",
-    "energy",
-    "speechiness",
-    "acousticness",
-    "instrumentalness",
-    "liveness",
+    "danceability", "energy", "speechiness", "acousticness", "instrumentalness", "liveness",
     "valence",
-)
+)  # fmt: skip
 _FEATURE_COLUMNS = (
-    "danceability",
-    "energy",
-    "key",
-    "loudness",
-    "mode",
-    "speechiness",
-    "acousticness",
-    "instrumentalness",
-    "liveness",
-    "tempo",
-    "time_signature",
-    "duration_ms",
-)
+    "danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
+    "instrumentalness", "liveness", "tempo", "time_signature", "duration_ms",
+)  # fmt: skip
 SPOTIFY_TRACKS_COLUMNS: tuple[str, ...] = (
-    "track_id",
-    "artists",
-    "album_name",
-    "track_name",
-    "popularity",
-    "explicit",
-    "valence",
-    "track_genre",
-    *_FEATURE_COLUMNS,
-)
+    "track_id", "artists", "album_name", "track_name", "popularity", "explicit", "valence",
+    "track_genre", *_FEATURE_COLUMNS,
+)  # fmt: skip
 TIKTOK_SONGS_COLUMNS: tuple[str, ...] = (
-    "track_name",
-    "artist_name",
-    "artist_pop",
-    "album",
-    "track_pop",
-    "valence",
-    *_FEATURE_COLUMNS,
-)
+    "track_name", "artist_name", "artist_pop", "album", "track_pop", "valence", *_FEATURE_COLUMNS,
+)  # fmt: skip
 SPOTIFY_CHARTS_COLUMNS: tuple[str, ...] = (
-    "uri",
-    "artist_names",
-    "track_name",
-    "peak_rank",
-    "weeks_on_chart",
-    *_FEATURE_COLUMNS,
-)
+    "uri", "artist_names", "track_name", "peak_rank", "weeks_on_chart", *_FEATURE_COLUMNS,
+)  # fmt: skip
 
 
 class CatalogueError(ValueError):
