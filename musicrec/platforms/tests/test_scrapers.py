@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from musicrec.core.tests.local_http import LocalServer, Reply
-from musicrec.platforms.scrape_values import ScrapeError
 from musicrec.platforms.scrapers import (
     FileScraperSource,
     HttpScraperSource,
     ScraperError,
     get_scraper_source,
 )
+from musicrec.platforms.tiktok import ScrapeError
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 BRAD = SAMPLES / "thebigbradwolf_1609948309033.json"

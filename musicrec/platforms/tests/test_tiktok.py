@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from musicrec.platforms.scrape_values import ScrapeError, parse_count, parse_id
 from musicrec.platforms.tiktok import (
     Shape,
     detect_shape,
@@ -19,6 +18,7 @@ from musicrec.platforms.tiktok import (
     parse_scrape_bytes,
     parse_scrape_file,
 )
+from musicrec.platforms.tiktok.values import ScrapeError, parse_count, parse_id
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 MB = 1_048_576
