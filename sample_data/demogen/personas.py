@@ -8,7 +8,7 @@ taxonomy view of it (for truth.json) comes from `musicrec.core.descriptors`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,6 @@ class Persona:
     utc_offset: int
     weekday_weights: tuple[float, ...] = (1, 1, 1, 1, 1, 1, 1)  # Monday first
     favourites: int = 3  # how many favourite tracks they keep coming back to
-    extra_tags: tuple[str, ...] = field(default_factory=tuple)
 
 
 PERSONAS: tuple[Persona, ...] = (

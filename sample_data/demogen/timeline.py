@@ -9,7 +9,7 @@ views and engagement on average, so a recommender has something real to learn fr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -108,7 +108,6 @@ class CreatorPlan:
     history_likes: int
     likes_given: int
     friends: int
-    taste_matches: dict[str, float] = field(default_factory=dict)  # track_id -> match
     favourite_ids: tuple[str, ...] = ()  # track ids the creator keeps coming back to
 
     def visible(self, scrape: int) -> list[VideoPlan]:
@@ -118,27 +117,19 @@ class CreatorPlan:
         return sorted(shown, key=lambda v: (not v.pinned, -v.create_time))
 
     def counts(self, video: VideoPlan, scrape: int) -> Counts:
-        first = self.counts_at(video, 0)
-        if scrape == 0:
-            return first
-        later = video.counts_at(self.scrape_times[1], self.scrape_times[0])
-        if video.create_time >= self.scrape_times[0]:
-            return later
-        # Counts never shrink between scrapes (TikTok's own counters only go up).
-        return Counts(*(max(a, b) for a, b in zip(_tuple(first), _tuple(later), strict=True)))
-
-    def counts_at(self, video: VideoPlan, scrape: int) -> Counts:
-        return video.counts_at(self.scrape_times[scrape], self.scrape_times[0])
+        """A video's counts as scrape 0 or 1 saw them; counters never shrink between scrapes."""
+        first = self.scrape_times[0]
+        now = video.counts_at(self.scrape_times[scrape], first)
+        if scrape == 0 or video.create_time >= first:
+            return now
+        before = video.counts_at(first, first)
+        return Counts(*(max(a, b) for a, b in zip(astuple(before), astuple(now), strict=True)))
 
     def total_likes(self, scrape: int) -> int:
         return self.history_likes + sum(self.counts(v, scrape).likes for v in self.visible(scrape))
 
     def video_count(self, scrape: int) -> int:
         return self.persona.history_videos + len(self.visible(scrape))
-
-
-def _tuple(c: Counts) -> tuple[int, int, int, int, int]:
-    return (c.plays, c.likes, c.comments, c.shares, c.saves)
 
 
 def _ts(day: str, hour: float = 0.0) -> int:
@@ -188,7 +179,10 @@ def _plan_creator(seed: int, index: int, persona: Persona, tracks: list[Track]) 
     user_id = tiktok_id(created, seed, "user", persona.handle)
     sec_uid = "MS4wLjABAAAA" + _b64(seed, "secuid", persona.handle, length=64)
     # Scrapes run one creator after another in the morning (UTC) of each scrape day.
-    scrape_times = tuple(_ts(day, 9.0 + index * 0.1) for day in SCRAPE_DATES)
+    scrape_times = (
+        _ts(SCRAPE_DATES[0], 9.0 + index * 0.1),
+        _ts(SCRAPE_DATES[1], 9.0 + index * 0.1),
+    )
 
     matches = {t.track_id: taste_match(persona, t) for t in tracks}
     match_arr = np.array([matches[t.track_id] for t in tracks])
@@ -286,13 +280,12 @@ def _plan_creator(seed: int, index: int, persona: Persona, tracks: list[Track]) 
         user_id=user_id,
         sec_uid=sec_uid,
         videos=videos,
-        scrape_times=scrape_times,  # type: ignore[arg-type]
+        scrape_times=scrape_times,
         followers=(f1, f2),
         following=(following, following + int(rng.integers(0, 4))),
         history_likes=round(f1 * rng.uniform(6.0, 14.0)),
         likes_given=int(rng.integers(200, 9000)),
         friends=int(rng.integers(10, 120)),
-        taste_matches=matches,
         favourite_ids=tuple(t.track_id for t in favourites),
     )
 
