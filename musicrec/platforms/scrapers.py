@@ -12,7 +12,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,6 +46,8 @@ class ScraperError(RuntimeError):
 
 
 class ScraperSource(Protocol):
+    """Anything that turns a handle into a parsed scrape (file folder, HTTP scraper)."""
+
     def fetch(self, handle: str) -> ScrapeResult: ...
 
 
@@ -122,6 +124,7 @@ class HttpScraperSource:
     base_url: str
     token: str
     actor: str
+    _: KW_ONLY
     timeout: float = 120.0
     retries: int = 3
     backoff: float = 1.0

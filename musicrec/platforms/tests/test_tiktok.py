@@ -653,3 +653,38 @@ def test_parse_scrape_reports_tiktok_status_codes() -> None:
         error_text(data)
         == "scrape.json: $.data.statusCode: TikTok returned statusCode 10221: user banned"
     )
+
+
+def test_parse_scrape_reads_tiktok_ssr_rehydration_data() -> None:
+    profile = load("NeoVolkov_get-user-detail.response.json")["data"]
+    page = {"__DEFAULT_SCOPE__": {"webapp.user-detail": {"userInfo": profile["userInfo"]}}}
+    broken = copy.deepcopy(page)
+    broken["__DEFAULT_SCOPE__"]["webapp.user-detail"]["userInfo"]["statsV2"]["videoCount"] = "-1"
+
+    assert parse_scrape(page).authors[0].followers == 427682
+    assert error_text(broken) == (
+        'scrape.json: $.__DEFAULT_SCOPE__["webapp.user-detail"].userInfo.statsV2.videoCount: '
+        "negative count -1"
+    )
+
+
+def test_parse_scrape_item_module_author_given_as_a_handle() -> None:
+    item = web_item(author="nina", authorId=6800000000000000001)
+
+    result = parse_scrape(item)
+
+    assert (result.authors[0].external_id, result.authors[0].handle) == (
+        "6800000000000000001",
+        "nina",
+    )
+    assert result.music[0].owner_handle == "nina"
+
+
+def test_parse_scrape_csv_style_slash_keys() -> None:
+    flat = {"id": "1", "authorMeta/id": "2", "authorMeta/name": "nina", "hashtags/0/name": "Pets"}
+
+    result = parse_scrape([flat])
+
+    assert result.shape == Shape.APIFY_FLAT
+    assert result.videos[0].hashtags == ("pets",)
+    assert result.authors[0].handle == "nina"

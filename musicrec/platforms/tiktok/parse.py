@@ -112,6 +112,7 @@ def detect_shape(data: Any) -> str:
 # --- Shape detection ------------------------------------------------------------------------
 
 _WRAPPERS = ("data", "items", "result", "body")
+_FLAT_KEY_RE = re.compile(r"^(authorMeta|musicMeta|videoMeta)[./]")
 _WEB_ITEM_KEYS = {"author", "desc", "stats", "statsV2", "video", "music", "createTime"}
 
 
@@ -160,7 +161,8 @@ def _dict_shape(data: dict[str, Any]) -> Shape | None:
 
 
 def _is_flat(item: dict[str, Any]) -> bool:
-    return any(key.startswith(("authorMeta.", "authorMeta/", "musicMeta.")) for key in item)
+    """A flattened Apify row: `"authorMeta.name"` (JSON export) or `"authorMeta/name"` (CSV)."""
+    return any(_FLAT_KEY_RE.match(key) for key in item)
 
 
 def _detect(root: Any, base: tuple[Key, ...], source: str) -> Shape:
