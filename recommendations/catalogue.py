@@ -32,7 +32,7 @@ _NUMERIC_FEATURES: tuple[str, ...] = (
     "acousticness",
 )
 # Genre differences should weigh about as much as the six numeric features together.
-_GENRE_BLOCK_SCALE = 2.0
+GENRE_BLOCK_SCALE = 2.0
 
 _GENRE_INDEX = {key: i for i, key in enumerate(GENRE_KEYS)}
 
@@ -144,6 +144,7 @@ class CatalogueArrays:
     features: np.ndarray  # (n, d) float32 unit rows, for similarity and diversity
     _sorted_ids: np.ndarray = field(repr=False)
     _sorted_rows: np.ndarray = field(repr=False)
+    _memo: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, records: Sequence[TrackRecord]) -> CatalogueArrays:
@@ -210,7 +211,7 @@ class CatalogueArrays:
             "acousticness": acousticness,
         }
         blocks = [_zscore(numeric[name]) for name in _NUMERIC_FEATURES]
-        genre_block = (genres - genres.mean(axis=0, keepdims=True)) * np.float32(_GENRE_BLOCK_SCALE)
+        genre_block = (genres - genres.mean(axis=0, keepdims=True)) * np.float32(GENRE_BLOCK_SCALE)
         features = np.hstack([np.stack(blocks, axis=1), genre_block]).astype(np.float32)
         norms = np.linalg.norm(features, axis=1, keepdims=True)
         np.divide(features, norms, out=features, where=norms > 0)
@@ -273,10 +274,23 @@ class CatalogueArrays:
             return np.empty(0, dtype=np.int64)
         return np.flatnonzero(self.artist_idx == idx)
 
+    def memo(self, key: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """A per-catalogue result that does not depend on the request, computed once.
+
+        Two threads may race to compute it; both get equal arrays, so no lock is needed.
+        """
+        value = self._memo.get(key)
+        if value is None:
+            value = compute()
+            value.setflags(write=False)
+            self._memo[key] = value
+        return value
+
     @property
     def nbytes(self) -> int:
         """Bytes held by the numpy arrays (titles and artist names are not counted)."""
-        return sum(v.nbytes for v in vars(self).values() if isinstance(v, np.ndarray))
+        arrays = [v for v in vars(self).values() if isinstance(v, np.ndarray)]
+        return sum(a.nbytes for a in [*arrays, *self._memo.values()])
 
 
 def growth_from_snapshots(

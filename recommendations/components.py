@@ -32,24 +32,37 @@ GROWTH_MIX = (0.6, 0.4)
 
 
 def tempo_component(arrays: CatalogueArrays, tempo_range: tuple[float, float]) -> np.ndarray:
+    """max over octave factors of penalty * exp(-d^2 / 2 tol^2), taken inside one exp."""
     low, high = tempo_range
     log_low = np.float32(math.log2(low)) if low > 0 else np.float32(-np.inf)
     log_high = np.float32(math.log2(high)) if math.isfinite(high) else np.float32(np.inf)
     t = arrays.log2_tempo
-    best = np.zeros(t.shape, dtype=np.float32)
+    scale = np.float32(-0.5 / TEMPO_TOLERANCE**2)
+    exponents = []
     for factor, penalty in TEMPO_OCTAVES:
         shift = np.float32(math.log2(factor))
-        distance = np.maximum(np.maximum(log_low + shift - t, t - (log_high + shift)), 0)
-        scaled = distance / np.float32(TEMPO_TOLERANCE)
-        np.maximum(best, np.float32(penalty) * np.exp(-0.5 * scaled * scaled), out=best)
-    return np.nan_to_num(best, nan=0.0)
+        exponent = np.maximum(log_low + shift - t, t - (log_high + shift))
+        np.maximum(exponent, np.float32(0.0), out=exponent)
+        exponent *= exponent
+        exponent *= scale
+        exponent += np.float32(math.log(penalty))
+        exponents.append(exponent)
+    best = exponents[0]
+    for exponent in exponents[1:]:
+        np.maximum(best, exponent, out=best)
+    np.exp(best, out=best)
+    return np.nan_to_num(best, nan=0.0, copy=False)
 
 
 def mood_component(arrays: CatalogueArrays, point: tuple[float, float]) -> np.ndarray:
     dv = arrays.valence - np.float32(point[0])
     da = arrays.arousal - np.float32(point[1])
-    score = np.exp((dv * dv + da * da) / np.float32(-2 * MOOD_WIDTH**2))
-    return np.nan_to_num(score, nan=0.0)
+    dv *= dv
+    da *= da
+    dv += da
+    dv *= np.float32(-0.5 / MOOD_WIDTH**2)
+    np.exp(dv, out=dv)
+    return np.nan_to_num(dv, nan=0.0, copy=False)
 
 
 def genre_component(arrays: CatalogueArrays, vector: np.ndarray) -> np.ndarray:
@@ -59,7 +72,10 @@ def genre_component(arrays: CatalogueArrays, vector: np.ndarray) -> np.ndarray:
 
 def closeness(values: np.ndarray, target: float, width: float) -> np.ndarray:
     diff = values - np.float32(target)
-    return np.nan_to_num(np.exp(diff * diff / np.float32(-2 * width**2)), nan=0.0)
+    diff *= diff
+    diff *= np.float32(-0.5 / width**2)
+    np.exp(diff, out=diff)
+    return np.nan_to_num(diff, nan=0.0, copy=False)
 
 
 def energy_component(
@@ -76,7 +92,7 @@ def energy_component(
 
 
 def popularity_component(arrays: CatalogueArrays) -> np.ndarray:
-    return np.nan_to_num(arrays.popularity, nan=0.0)
+    return arrays.memo("popularity", lambda: np.nan_to_num(arrays.popularity, nan=0.0))
 
 
 def _saturate(growth: np.ndarray, half: float) -> np.ndarray:
@@ -98,7 +114,9 @@ def early_component(arrays: CatalogueArrays) -> np.ndarray:
 
 
 def trend_component(arrays: CatalogueArrays) -> np.ndarray:
-    return np.maximum(growth_component(arrays), early_component(arrays))
+    return arrays.memo(
+        "trend", lambda: np.maximum(growth_component(arrays), early_component(arrays))
+    )
 
 
 def tier_fit_component(popularity: np.ndarray, trend: np.ndarray, lean: float) -> np.ndarray:
@@ -106,7 +124,13 @@ def tier_fit_component(popularity: np.ndarray, trend: np.ndarray, lean: float) -
     return np.float32(lean) * popularity + np.float32(1.0 - lean) * trend
 
 
+KEPT_CHUNK = 16  # kept tracks compared per product, bounding the temporary to 16 x n floats
+
+
 def kept_similarity_component(arrays: CatalogueArrays, kept_rows: np.ndarray) -> np.ndarray:
     """Closest cosine similarity to any kept track, negatives clipped to 0."""
-    sims = arrays.features @ arrays.features[kept_rows].T
-    return np.clip(sims.max(axis=1), 0.0, 1.0)
+    best = np.zeros(arrays.size, dtype=np.float32)
+    for start in range(0, kept_rows.size, KEPT_CHUNK):
+        chunk = arrays.features[kept_rows[start : start + KEPT_CHUNK]]
+        np.maximum(best, (chunk @ arrays.features.T).max(axis=0), out=best)
+    return np.minimum(best, np.float32(1.0), out=best)

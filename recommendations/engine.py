@@ -9,9 +9,13 @@ them; a maximal-marginal-relevance pass keeps one artist or one genre from filli
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from musicrec.core.descriptors import GENRE_KEYS, MOOD_CENTRES
 
@@ -112,6 +116,26 @@ class Scores:
     notices: list[str]
 
 
+_blas_lock = threading.Lock()
+_blas: ThreadpoolController | None = None
+
+
+@contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """Run the block with one BLAS thread.
+
+    The products here are skinny (100k x 15 by 15): BLAS threads gain nothing on them, and when
+    the cores are busy with other workers, waking them made one product 20x slower (measured
+    in bench/bench_engine.py). Workers already run in parallel at the process level.
+    """
+    global _blas
+    with _blas_lock:
+        if _blas is None:
+            _blas = ThreadpoolController()
+    with _blas.limit(limits=1, user_api="blas"):
+        yield
+
+
 def _eligible(arrays: CatalogueArrays, request: Request, notices: list[str]) -> np.ndarray:
     eligible = np.ones(arrays.size, dtype=bool)
     if not request.include_used:
@@ -148,6 +172,13 @@ def score_catalogue(
     kept tracks...) are left out and the remaining weights renormalised, so totals stay in 0-1
     and comparable across requests.
     """
+    with single_threaded_blas():
+        return _score_catalogue(arrays, request, collaborative)
+
+
+def _score_catalogue(
+    arrays: CatalogueArrays, request: Request, collaborative: np.ndarray | None
+) -> Scores:
     notices: list[str] = []
     ctx = resolve_context(request.target, request.brief, request.filters)
     parts: dict[str, np.ndarray] = {}
@@ -320,10 +351,11 @@ def recommend(
     arrays: CatalogueArrays, request: Request, *, collaborative: np.ndarray | None = None
 ) -> Result:
     """Rank the catalogue for `request`; each item carries its components and reasons."""
-    scores = score_catalogue(arrays, request, collaborative=collaborative)
+    with single_threaded_blas():
+        scores = _score_catalogue(arrays, request, collaborative)
+        rows, diversity_notices = _select_diverse(arrays, scores, request.limit, request.diversity)
     candidates = int(scores.eligible.sum())
     notices = list(scores.notices)
-    rows, diversity_notices = _select_diverse(arrays, scores, request.limit, request.diversity)
     notices.extend(diversity_notices)
     if candidates == 0:
         notices.append("No track passes the exclusions and filters of this request.")
