@@ -500,7 +500,10 @@ def _compile(entry: dict) -> _CueSet:
         prefixes=tuple(prefixes),
         phrases=tuple(phrases),
         substrings=tuple(_normalise(s) for s in substrings),
-        patterns=tuple(re.compile(p) for p in entry.get("patterns", [])),
+        # NFKC like the text (it turns compatibility jamo such as "ㅋ" into conjoining ones).
+        patterns=tuple(
+            re.compile(unicodedata.normalize("NFKC", p)) for p in entry.get("patterns", [])
+        ),
         # Hashtags are often typed without accents (#receitas, #educacao, #dulich).
         hashtag_terms=tuple(dict.fromkeys([*joined, *(_fold(t) for t in joined)])),
     )

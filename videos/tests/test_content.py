@@ -1,0 +1,307 @@
+"""Video content analysis on generated videos whose truth is known by construction.
+
+Every clip is built here: numpy frames from `synth_scenes` and a soundtrack from
+`musicrec.core.synth`, encoded to H.264 + AAC with PyAV, then analysed through the real decoder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from musicrec.core.descriptors import CATEGORY_KEYS, MOOD_KEYS
+from musicrec.core.errors import MediaDecodeError
+from musicrec.core.video import synth_scenes, write_video
+from videos.content import (
+    CUT_FLOOR,
+    VideoContent,
+    analyze_frames,
+    analyze_text_only,
+    analyze_video_file,
+    classify_text,
+    detect_cuts,
+    load_lexicon,
+)
+
+SR = 22050
+FPS = 10
+SIZE = (90, 160)
+
+
+def _clip(
+    folder: Path,
+    name: str,
+    *,
+    seconds: float = 12.0,
+    audio: np.ndarray | None = None,
+    frames: bool = True,
+    **scene,
+) -> Path:
+    params = dict(cuts=0, motion=0.3, brightness=0.6, saturation=0.6, warmth=0.0, seed=5)
+    params.update(scene)
+    images = synth_scenes(seconds=seconds, fps=FPS, size=SIZE, **params) if frames else []
+    return write_video(folder / f"{name}.mp4", frames=images, fps=FPS, audio=audio)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("content")
+
+
+def _visual(folder: Path, name: str, **scene) -> VideoContent:
+    """A silent generated clip analysed end to end (decode + frame features)."""
+    return analyze_video_file(_clip(folder, name, **scene))
+
+
+# --- Picture ---------------------------------------------------------------------------------
+
+
+def test_analyze_video_file_static_vs_moving(folder):
+    still = _visual(folder, "still", motion=0.0)
+    moving = _visual(folder, "moving", motion=0.8)
+    assert still.motion < 0.002
+    assert moving.motion > 0.02
+    assert moving.visual_pace > still.visual_pace + 0.3
+    assert still.cuts == moving.cuts == 0
+
+
+@pytest.mark.parametrize("cuts", [0, 10])
+def test_analyze_video_file_counts_hard_cuts(folder, cuts):
+    content = _visual(folder, f"cuts{cuts}", seconds=20.0, cuts=cuts, motion=0.5)
+    assert abs(content.cuts - cuts) <= 1
+    assert content.cuts_per_min == pytest.approx(cuts * 3.0, abs=3.0)  # per minute of 20 s
+    assert content.frames_analyzed == 40
+
+
+def test_analyze_video_file_more_cuts_means_faster_pace(folder):
+    calm = _visual(folder, "calm", seconds=20.0, cuts=0, motion=0.2)
+    busy = _visual(folder, "busy", seconds=20.0, cuts=10, motion=0.2)
+    assert busy.visual_pace > calm.visual_pace + 0.2
+
+
+def test_analyze_video_file_dark_vs_bright(folder):
+    dark = _visual(folder, "dark", brightness=0.15)
+    bright = _visual(folder, "bright", brightness=0.85)
+    assert dark.brightness == pytest.approx(0.15, abs=0.05)
+    assert bright.brightness == pytest.approx(0.85, abs=0.05)
+
+
+def test_analyze_video_file_grey_vs_saturated(folder):
+    grey = _visual(folder, "grey", saturation=0.0)
+    vivid = _visual(folder, "vivid", saturation=0.85)
+    assert grey.saturation < 0.05 and grey.colourfulness < 3
+    assert vivid.saturation == pytest.approx(0.85, abs=0.08)
+    assert vivid.colourfulness > 40
+
+
+def test_analyze_video_file_warm_vs_cool(folder):
+    warm = _visual(folder, "warm", warmth=1.0, cuts=3)
+    cool = _visual(folder, "cool", warmth=-1.0, cuts=3)
+    assert warm.warmth > 0.7
+    assert cool.warmth < -0.7
+
+
+def test_analyze_video_file_without_soundtrack_is_partial_and_says_why(folder):
+    content = _visual(folder, "mute", cuts=2)
+    assert content.partial
+    assert content.errors == ["no soundtrack: the file has no audio stream"]
+    assert content.tempo_source == "visual pace"
+    assert 70 <= content.tempo_bpm <= 150
+    assert content.energy == pytest.approx(content.visual_pace, abs=1e-6)
+    assert content.evidence["tempo_bpm"]["why"] == "no soundtrack tempo"
+
+
+def test_analyze_frames_on_raw_frames_matches_known_colour():
+    frames = np.zeros((6, 16, 9, 3), dtype=np.uint8)
+    frames[..., 0] = 255  # pure red: hue 0, full saturation and value
+    visual = analyze_frames(frames, 2.0)
+    assert visual.brightness == pytest.approx(1.0)
+    assert visual.saturation == pytest.approx(1.0)
+    assert visual.warmth == pytest.approx(1.0)
+    assert visual.motion == 0.0 and visual.cuts == 0
+    assert visual.duration_s == pytest.approx(3.0)
+
+
+def test_analyze_frames_rejects_no_frames():
+    with pytest.raises(ValueError):
+        analyze_frames(np.zeros((0, 16, 9, 3), dtype=np.uint8), 2.0)
+
+
+def test_detect_cuts_finds_an_isolated_jump():
+    distances = np.array([0.05, 0.04, 0.06, 1.4, 0.05, 0.03, 0.04])
+    assert detect_cuts(distances) == [3]
+
+
+def test_detect_cuts_ignores_continuous_change():
+    # A hue sweep or zoom: every step is large, none stands out from its neighbours.
+    distances = np.full(20, 0.9) + np.linspace(0, 0.1, 20)
+    assert detect_cuts(distances) == []
+
+
+def test_detect_cuts_needs_the_floor():
+    distances = np.array([0.0, 0.0, CUT_FLOOR - 0.05, 0.0, 0.0])
+    assert detect_cuts(distances) == []
+
+
+def test_detect_cuts_keeps_cuts_close_together():
+    distances = np.array([0.02, 1.2, 0.03, 1.1, 0.02, 0.03, 1.3, 0.02])
+    assert detect_cuts(distances) == [1, 3, 6]
+
+
+# --- Text ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("caption", "hashtags", "expected"),
+    [
+        ("New choreo with my bestie 💃", ["dancechallenge", "fyp"], "dance"),
+        ("Bailando con mi hermana 💃", ["baile", "parati"], "dance"),
+        ("jajaja no puedo más 😂😂", ["humor"], "comedy"),
+        ("wkwkwk ngakak parah", ["lucu"], "comedy"),
+        ("Receita fácil de bolo de cenoura", ["receitas"], "food"),
+        ("오늘의 먹방 🍜 너무 맛있어요", [], "food"),
+        ("أسهل وصفة كيكة", ["طبخ"], "food"),
+        ("leg day 💪 no excuses", ["gymtok"], "fitness"),
+        ("Утренняя тренировка дома", ["фитнес"], "fitness"),
+        ("ranked grind tonight", ["valorant", "gaming"], "gaming"),
+        ("今日のダンス練習", ["ダンス"], "dance"),
+        ("Voyage à Bali ✈️", ["vacances"], "travel"),
+        ("Mèo nhà mình dễ thương quá", ["thucung"], "pets"),
+        ("Mein Hund lernt einen neuen Trick", ["hundeliebe"], "pets"),
+        ("Le saviez-vous ? L'histoire de la tour Eiffel", ["apprendre"], "education"),
+        ("GRWM for a wedding 💄", ["makeup"], "beauty-fashion"),
+        ("Golazo en el último minuto ⚽", ["futbol"], "sports"),
+        ("acoustic cover of my favourite song 🎸", ["singing"], "music-performance"),
+        ("my morning routine ☕", ["dayinmylife"], "lifestyle"),
+    ],
+)
+def test_classify_text_multilingual(caption, hashtags, expected):
+    text = classify_text(caption, hashtags)
+    assert text.category is not None
+    assert text.category.value == expected
+    assert text.category.confidence >= 0.6
+    assert text.category_scores[expected] == max(text.category_scores.values())
+    assert set(text.category_scores) <= set(CATEGORY_KEYS)
+
+
+def test_classify_text_mixed_evidence_is_less_sure():
+    clear = classify_text("pasta recipe", ["food"])
+    mixed = classify_text("pasta recipe", ["gym"])
+    assert mixed.category.confidence < clear.category.confidence
+
+
+def test_classify_text_says_where_the_category_came_from():
+    assert classify_text("", ["dance"]).category.source == "hashtags"
+    assert classify_text("dance with me", ["dance"]).category.source == "caption + hashtags"
+    assert classify_text("", [], "dance tutorial").category.source == "sticker"
+
+
+def test_classify_text_generic_hashtags_say_nothing():
+    text = classify_text("", ["fyp", "foryou", "viral", "parati", "xyzbca"])
+    assert text.category is None
+    assert text.category_scores == {}
+    assert text.hashtags == []
+
+
+def test_classify_text_reads_hashtags_inside_the_caption():
+    text = classify_text("best day ever #Skincare #FYP")
+    assert text.hashtags == ["skincare"]
+    assert text.category.value == "beauty-fashion"
+
+
+def test_classify_text_laughter_is_a_funny_cue():
+    for caption in ("hahaha", "jajajaja", "kkkkkk", "ㅋㅋㅋㅋ", "草www", "ахахах", "lmao 🤣"):
+        assert classify_text(caption).mood_cues.get("funny", 0) > 0.5, caption
+
+
+def test_classify_text_comedy_category_implies_funny():
+    text = classify_text("", ["comedy", "prank"])
+    assert text.category.value == "comedy"
+    assert text.mood_cues["funny"] >= text.category.confidence
+
+
+def test_classify_text_sentiment():
+    happy = classify_text("best day ever, love it 😍")
+    sad = classify_text("so sad, crying all night 💔")
+    neutral = classify_text("tuesday")
+    assert happy.valence > 0.7
+    assert sad.valence < 0.3
+    assert neutral.valence is None
+
+
+def test_classify_text_evidence_names_the_matches():
+    text = classify_text("New choreo 💃", ["dancechallenge"])
+    assert "caption: 💃" in text.evidence["dance"]
+    assert any(e.startswith("hashtags: #dancechallenge") for e in text.evidence["dance"])
+
+
+def test_load_lexicon_covers_every_category_and_is_cached():
+    lexicon = load_lexicon()
+    assert set(lexicon.categories) == set(CATEGORY_KEYS)
+    assert all(
+        len(cues.words) + len(cues.substrings) + len(cues.phrases) >= 20
+        for cues in lexicon.categories.values()
+    )
+    assert load_lexicon() is lexicon
+
+
+def test_analyze_text_only_is_partial_with_text_moods():
+    content = analyze_text_only("this prank went wrong 😂", ["comedy"], duration_s=21.0)
+    assert content.partial
+    assert content.category.value == "comedy"
+    assert content.moods["funny"] == max(content.moods.values())
+    assert content.tempo_bpm is None and content.energy is None and content.frames_analyzed == 0
+    assert content.duration_s == 21.0
+    assert content.errors and "no media" in content.errors[0]
+
+
+def test_video_content_to_dict_is_json_ready():
+    data = analyze_text_only("love this 😍", ["food"]).to_dict()
+    json.dumps(data)
+    assert data["category"]["value"] == "food"
+    assert set(data["category"]) == {"value", "source", "confidence"}
+    for key in (
+        "duration_s",
+        "cuts_per_min",
+        "motion",
+        "brightness",
+        "saturation",
+        "colourfulness",
+        "tempo_bpm",
+        "speech_ratio",
+        "energy",
+        "valence",
+        "arousal",
+        "moods",
+        "errors",
+    ):
+        assert key in data
+
+
+# --- Broken media ----------------------------------------------------------------------------
+
+
+def test_analyze_video_file_corrupt_raises_with_file_name(folder):
+    path = folder / "corrupt.mp4"
+    path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)
+    with pytest.raises(MediaDecodeError, match="corrupt.mp4"):
+        analyze_video_file(path)
+
+
+def test_analyze_video_file_truncated_degrades(folder):
+    source = _clip(folder, "whole", seconds=12.0, cuts=4, motion=0.4)
+    data = source.read_bytes()
+    cut = folder / "cut.mp4"
+    cut.write_bytes(data[: len(data) // 2])
+    content = analyze_video_file(cut)
+    assert 0 < content.frames_analyzed < 24
+    assert any("ends early" in e for e in content.errors)
+    assert content.brightness is not None
+
+
+def test_mood_keys_are_the_shared_vocabulary():
+    content = analyze_text_only("so funny 😂 love it", ["comedy"])
+    assert set(content.moods) <= set(MOOD_KEYS)
