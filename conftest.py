@@ -1,0 +1,57 @@
+"""Fixtures every app's tests share: users, API clients, the Spotify fake, service checks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+# librosa's numba JIT caches to a writable folder so only the first run on a machine compiles.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
+(ROOT / "var").mkdir(exist_ok=True)
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(username="marketer", password="pass-1234-word")
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="curator", email="curator@example.com", password="pass-1234-word"
+    )
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def auth_api_client(api_client, user):
+    api_client.force_authenticate(user=user)
+    return api_client
+
+
+@pytest.fixture
+def staff_api_client(api_client, staff_user):
+    api_client.force_authenticate(user=staff_user)
+    return api_client
+
+
+def services_required() -> bool:
+    """CI sets MUSICREC_REQUIRE_SERVICES: a missing service is then a failure, not a skip."""
+    return os.environ.get("MUSICREC_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"} or (
+        os.environ.get("CI", "").lower() == "true"
+    )
+
+
+def skip_or_fail(reason: str) -> None:
+    if services_required():
+        pytest.fail(f"{reason} (required: CI / MUSICREC_REQUIRE_SERVICES is set)")
+    pytest.skip(reason)
