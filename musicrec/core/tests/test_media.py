@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from musicrec.core.media import (
     FetchedMedia,
@@ -271,3 +272,17 @@ def test_short_url_drops_the_signed_query() -> None:
     url = "https://v16-webapp.tiktok.com/video/tos/abc/?expire=1&signature=deadbeef"
 
     assert short_url(url) == "https://v16-webapp.tiktok.com/video/tos/abc/"
+
+
+def test_fetch_media_with_a_callers_session_still_checks_each_hop(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    server.route("/a.mp3", Reply(200, AUDIO, {"Content-Type": "audio/mpeg"}))
+
+    with requests.Session() as session:
+        media = fetch(server.url("/a.mp3"), tmp_path / "ok", session=session)
+        with pytest.raises(MediaFetchError, match="is a loopback address"):
+            fetch(server.url("/a.mp3"), tmp_path / "no", session=session, allow_private=False)
+
+    assert media.size == len(AUDIO)
+    assert len(server.requests_to("/a.mp3")) == 1
