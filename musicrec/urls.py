@@ -9,6 +9,10 @@ from musicrec.core import views as core_views
 
 api_v1 = [
     path("", include("musicrec.core.api.urls")),
+    path("", include("authors.api.urls")),
+    path("", include("videos.api.urls")),
+    path("", include("music.api.urls")),
+    path("", include("recommendations.api.urls")),
 ]
 
 urlpatterns = [
