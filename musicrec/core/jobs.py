@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -78,7 +79,10 @@ def job_progress_fn(job_id: int, *, start: int = 0, end: int = 100) -> ProgressF
 
 
 def job_finish(
-    job_id: int, *, counts: dict[str, Any] | None = None, message: str = "Done",
+    job_id: int,
+    *,
+    counts: dict[str, Any] | None = None,
+    message: str = "Done",
     problems: list[str] | None = None,
 ) -> None:
     status = Job.Status.PARTIAL if problems else Job.Status.SUCCEEDED
@@ -103,3 +107,16 @@ def job_fail(job_id: int, error: str, *, counts: dict[str, Any] | None = None) -
     if counts is not None:
         fields["counts"] = counts
     Job.objects.filter(pk=job_id).update(**fields)
+
+
+@dataclass
+class BatchSummary:
+    """What a batch step did: per-item failures are recorded and the batch goes on."""
+
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def as_counts(self) -> dict[str, int]:
+        return {"done": self.done, "failed": self.failed, "skipped": self.skipped}

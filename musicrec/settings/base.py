@@ -256,6 +256,8 @@ SCRAPER_HTTP_TOKEN = env("SCRAPER_HTTP_TOKEN", default="")
 SCRAPER_HTTP_ACTOR = env("SCRAPER_HTTP_ACTOR", default="clockworks~tiktok-scraper")
 SCRAPER_HTTP_TIMEOUT = env.float("SCRAPER_HTTP_TIMEOUT", default=120.0)
 SCRAPER_HTTP_RETRIES = env.int("SCRAPER_HTTP_RETRIES", default=3)
+SCRAPER_HTTP_BACKOFF = env.float("SCRAPER_HTTP_BACKOFF", default=1.0)
+SCRAPER_HTTP_RESULTS_PER_PAGE = env.int("SCRAPER_HTTP_RESULTS_PER_PAGE", default=30)
 SCRAPE_MAX_BYTES = env.int("SCRAPE_MAX_BYTES", default=50 * 1024 * 1024)
 
 # --- Media --------------------------------------------------------------------------------
@@ -266,6 +268,12 @@ MEDIA_FETCH_TIMEOUT = env.float("MEDIA_FETCH_TIMEOUT", default=30.0)
 MEDIA_ALLOW_PRIVATE = env.bool("MEDIA_ALLOW_PRIVATE", default=False)
 MEDIA_CACHE_DIR = Path(env("MEDIA_CACHE_DIR", default=str(BASE_DIR / "var" / "media-cache")))
 MEDIA_MAX_SECONDS = env.float("MEDIA_MAX_SECONDS", default=60.0)
+# Local media files (the demo set, uploads) are read only inside these folders.
+MEDIA_LOCAL_ROOTS = [
+    Path(p) for p in env.list(
+        "MEDIA_LOCAL_ROOTS", default=[str(BASE_DIR / "sample_data"), str(MEDIA_ROOT)]
+    )
+]
 
 # --- Analysis -----------------------------------------------------------------------------
 

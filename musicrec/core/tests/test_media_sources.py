@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from musicrec.core.media import MediaFetchError, MediaUnavailable
+from musicrec.core.media_sources import media_resolve
+
+
+def test_local_files_inside_allowed_roots_resolve(settings, tmp_path):
+    settings.MEDIA_LOCAL_ROOTS = [tmp_path]
+    clip = tmp_path / "clip.ogg"
+    clip.write_bytes(b"x")
+    assert media_resolve(str(clip)) == clip.resolve()
+
+
+def test_local_files_outside_allowed_roots_are_refused(settings, tmp_path):
+    settings.MEDIA_LOCAL_ROOTS = [tmp_path / "media"]
+    with pytest.raises(MediaFetchError, match="outside the folders"):
+        media_resolve("/etc/passwd")
+    with pytest.raises(MediaFetchError, match="outside the folders"):
+        media_resolve(str(tmp_path / "media" / ".." / "secret.ogg"))
+
+
+def test_missing_local_file_is_unavailable_not_an_error(settings, tmp_path):
+    settings.MEDIA_LOCAL_ROOTS = [tmp_path]
+    with pytest.raises(MediaUnavailable):
+        media_resolve(str(tmp_path / "gone.ogg"))
+
+
+@pytest.mark.parametrize("reference", ["relative/clip.ogg", "ftp://host/clip.ogg", "file:///x"])
+def test_other_references_are_refused_with_a_reason(reference):
+    with pytest.raises(MediaFetchError):
+        media_resolve(reference)
+
+
+def test_empty_reference_is_unavailable():
+    with pytest.raises(MediaUnavailable):
+        media_resolve("")
+
+
+def test_default_roots_include_the_demo_media():
+    from django.conf import settings
+
+    assert any(Path(root).name == "sample_data" for root in settings.MEDIA_LOCAL_ROOTS)
