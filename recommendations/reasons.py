@@ -142,17 +142,26 @@ def _genre(f: TrackFacts, ctx: Context, score: float) -> str | None:
 
 
 def _energy(f: TrackFacts, ctx: Context, score: float) -> str | None:
-    mine, theirs = [], []
+    parts: list[tuple[str, str, str]] = []  # (track value, target value, source)
     if ctx.energy_target is not None and f.energy is not None:
-        mine.append(f"energy {f.energy:.2f}")
-        theirs.append(f"{ctx.energy_target:.2f}")
+        parts.append((f"energy {f.energy:.2f}", f"{ctx.energy_target:.2f}", ctx.energy_source))
     if ctx.danceability_target is not None and f.danceability is not None:
-        mine.append(f"danceability {f.danceability:.2f}")
-        theirs.append(f"{ctx.danceability_target:.2f}")
-    if not mine:
+        parts.append(
+            (
+                f"danceability {f.danceability:.2f}",
+                f"{ctx.danceability_target:.2f}",
+                ctx.danceability_source,
+            )
+        )
+    if not parts:
         return None
-    text = " and ".join(mine)
-    return f"{text[0].upper()}{text[1:]}, close to {ctx.energy_source} ({' and '.join(theirs)})"
+    if len({source for _, _, source in parts}) == 1:
+        mine = " and ".join(p[0] for p in parts)
+        theirs = " and ".join(p[1] for p in parts)
+        text = f"{mine}, close to {parts[0][2]} ({theirs})"
+    else:
+        text = "; ".join(f"{p[0]}, close to {p[2]} ({p[1]})" for p in parts)
+    return text[0].upper() + text[1:]
 
 
 def _popularity(f: TrackFacts, ctx: Context, score: float) -> str | None:

@@ -300,6 +300,7 @@ class Context:
     energy_target: float | None = None
     danceability_target: float | None = None
     energy_source: str = ""
+    danceability_source: str = ""
     tier: str | None = None
     tier_lean: float | None = None
     multipliers: Mapping[str, float] = field(default_factory=dict)
@@ -388,15 +389,12 @@ def resolve_context(target: Target | None, brief: Brief | None, filters: Filters
     if genre_vector is not None:
         genre_vector = (genre_vector / genre_vector.max()).astype(np.float32)
 
-    energy = brief.energy if brief.energy is not None else None
+    energy = brief.energy
     energy_source = "your brief" if energy is not None else ""
-    dance = None
-    if target is not None:
-        if energy is None and target.energy is not None:
-            energy, energy_source = target.energy, subject
-        dance = target.danceability
-        if dance is not None and not energy_source:
-            energy_source = subject
+    dance = target.danceability if target is not None else None
+    dance_source = subject if dance is not None else ""
+    if energy is None and target is not None and target.energy is not None:
+        energy, energy_source = target.energy, subject
 
     tier = None
     if target is not None:
@@ -422,6 +420,7 @@ def resolve_context(target: Target | None, brief: Brief | None, filters: Filters
         energy_target=energy,
         danceability_target=dance,
         energy_source=energy_source,
+        danceability_source=dance_source,
         tier=tier,
         tier_lean=TIER_LEAN.get(tier) if tier else None,
         multipliers=multipliers,

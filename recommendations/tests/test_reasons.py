@@ -106,6 +106,7 @@ def test_build_reasons_mood_and_energy_quote_both_sides():
         energy_target=0.8,
         danceability_target=0.72,
         energy_source="your videos",
+        danceability_source="your videos",
     )
     facts = TrackFacts(
         title="A",
@@ -210,3 +211,16 @@ def test_recommend_brief_reasons_speak_of_the_brief():
         "95 BPM, within the 90–100 BPM of your brief",
         "Sad mood (valence 0.20, arousal 0.25), as your brief asks",
     ]
+
+
+def test_build_reasons_energy_names_each_source_when_they_differ():
+    ctx = context(
+        energy_target=0.3,
+        energy_source="your brief",
+        danceability_target=0.72,
+        danceability_source="your videos",
+    )
+    facts = TrackFacts(title="A", artist="B", energy=0.35, danceability=0.7)
+    assert build_reasons(facts, {"energy": 0.9}, {"energy": 1.0}, ctx)[0] == (
+        "Energy 0.35, close to your brief (0.30); danceability 0.70, close to your videos (0.72)"
+    )
