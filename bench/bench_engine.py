@@ -121,7 +121,7 @@ def generate_authors(
                 best_genres={GENRE_KEYS[best]: 1.0},
                 best_tempo_bpm=float(rng.normal(120, 12)),
                 follower_count=int(rng.lognormal(10, 2)),
-                consistency={"tempo": float(rng.random()), "genre": float(rng.random())},
+                consistency={"tempo_bpm": float(rng.random()), "genres": float(rng.random())},
             )
         )
     per_author = rng.poisson(20, n) + 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from authors.analysis.reach import tier_for_followers
 from musicrec.core.descriptors import (
     GENRE_KEYS,
     GENRES,
@@ -28,28 +29,10 @@ from musicrec.core.descriptors import (
 
 # --- Creator tiers -------------------------------------------------------------------------------
 
-# The common 5-tier scheme (nano 1K-10K, micro 10K-50K, mid 50K-500K, macro 500K-1M, mega 1M+);
-# accounts under 1K count as nano. Lower bounds in followers.
-TIER_BOUNDS: tuple[tuple[str, int], ...] = (
-    ("nano", 0),
-    ("micro", 10_000),
-    ("mid", 50_000),
-    ("macro", 500_000),
-    ("mega", 1_000_000),
-)
 # Share of the tier-fit score taken from proven popularity (the rest from rising trend): large
-# audiences reward safe hits, small creators gain most from riding a sound early.
+# audiences reward safe hits, small creators gain most from riding a sound early. Tier names and
+# follower bounds come from `authors.analysis.reach.TIERS`, the one place they live.
 TIER_LEAN: dict[str, float] = {"nano": 0.2, "micro": 0.35, "mid": 0.5, "macro": 0.65, "mega": 0.8}
-
-
-def tier_from_followers(followers: int | None) -> str | None:
-    if followers is None or followers < 0:
-        return None
-    tier = TIER_BOUNDS[0][0]
-    for name, low in TIER_BOUNDS:
-        if followers >= low:
-            tier = name
-    return tier
 
 
 # --- Free-text brief vocabulary ------------------------------------------------------------------
@@ -160,7 +143,14 @@ def parse_note(note: str) -> NoteTerms:
 
 # --- Targets, briefs and filters -----------------------------------------------------------------
 
-CONSISTENCY_KEYS: tuple[str, ...] = ("tempo", "mood", "genre", "energy")
+# Which of the content profile's consistency entries (authors.analysis.profile) steady each
+# content component; several are averaged over the known ones.
+CONSISTENCY_SOURCES: dict[str, tuple[str, ...]] = {
+    "tempo": ("tempo_bpm",),
+    "mood": ("valence", "arousal"),
+    "genre": ("genres",),
+    "energy": ("energy", "danceability"),
+}
 
 
 @dataclass
@@ -168,8 +158,9 @@ class Target:
     """A creator's content profile (kind "author") or one video's analysis (kind "video").
 
     The descriptor fields are in the shared vocabulary. `best_genres` / `best_tempo_bpm` describe
-    the music of the creator's best-performing videos; `consistency` (0-1 per attribute in
-    CONSISTENCY_KEYS) says how steady the creator is on it, when the profile analysis knows.
+    the music of the creator's best-performing videos; `consistency` is the content profile's
+    0-1 steadiness per attribute (keys tempo_bpm, energy, valence, arousal, danceability, genres,
+    moods; None or absent when unknown).
     """
 
     kind: str = "author"
@@ -184,7 +175,7 @@ class Target:
     best_tempo_bpm: float | None = None
     tier: str | None = None
     follower_count: int | None = None
-    consistency: dict[str, float] = field(default_factory=dict)
+    consistency: dict[str, float | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.kind not in ("author", "video"):
@@ -398,13 +389,16 @@ def resolve_context(target: Target | None, brief: Brief | None, filters: Filters
 
     tier = None
     if target is not None:
-        tier = target.tier or tier_from_followers(target.follower_count)
+        tier = target.tier or tier_for_followers(target.follower_count)
     multipliers: dict[str, float] = {}
     if target is not None:
-        for key in CONSISTENCY_KEYS:
-            if key in target.consistency:
-                steadiness = min(max(float(target.consistency[key]), 0.0), 1.0)
-                multipliers[key] = 0.5 + 0.5 * steadiness
+        for component, sources in CONSISTENCY_SOURCES.items():
+            known = [v for k in sources if (v := target.consistency.get(k)) is not None]
+            if component == "mood" and not known and target.consistency.get("moods") is not None:
+                known = [target.consistency["moods"]]
+            if known:
+                steadiness = min(max(float(sum(known) / len(known)), 0.0), 1.0)
+                multipliers[component] = 0.5 + 0.5 * steadiness
 
     return Context(
         tempo_range=tempo_range,

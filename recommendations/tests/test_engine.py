@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
+from authors.analysis.reach import TIERS
 from musicrec.core.descriptors import GENRE_KEYS, tempo_similarity
 from recommendations.catalogue import (
     CatalogueArrays,
@@ -33,7 +34,7 @@ from recommendations.engine import (
     validate_weights,
 )
 from recommendations.reference import prepare_reference, score_reference_loop
-from recommendations.targets import parse_note, tier_from_followers
+from recommendations.targets import TIER_LEAN, parse_note
 
 from .helpers import only, random_catalogue, track
 
@@ -257,20 +258,17 @@ def test_recommend_tier_fit_leans_to_hits_for_large_and_risers_for_small_creator
     assert ranked_ids(nano)[0] == 2
 
 
-def test_tier_from_followers_uses_the_five_tier_scheme():
-    assert [tier_from_followers(n) for n in (500, 10_000, 49_999, 50_000, 600_000, 2_000_000)] == [
-        "nano",
-        "micro",
-        "micro",
-        "mid",
-        "macro",
-        "mega",
-    ]
+def test_tier_lean_covers_every_creator_tier():
+    assert set(TIER_LEAN) == {name for name, _ in TIERS}
+    leans = [TIER_LEAN[name] for name, _ in TIERS]
+    assert leans == sorted(leans)
 
 
 def test_score_catalogue_consistency_scales_content_weights():
     arrays = CatalogueArrays.build([track(1, tempo_bpm=120.0, genres={"pop": 1.0})])
-    target = Target(tempo_bpm=120.0, genres={"pop": 1.0}, consistency={"tempo": 0.0})
+    target = Target(
+        tempo_bpm=120.0, genres={"pop": 1.0}, consistency={"tempo_bpm": 0.0, "genres": None}
+    )
     scores = score_catalogue(arrays, Request(target=target, weights=only(tempo=1.0, genre=1.0)))
     assert scores.effective_weights == {
         "tempo": pytest.approx(1 / 3, abs=1e-4),
@@ -581,7 +579,7 @@ REQUESTS = [
             best_genres={"electronic": 1.0},
             best_tempo_bpm=124.0,
             follower_count=80_000,
-            consistency={"tempo": 0.4, "genre": 0.9},
+            consistency={"tempo_bpm": 0.4, "genres": 0.9, "valence": 0.2},
         ),
         exclude_ids=frozenset({3, 4, 5}),
         rejected_ids=frozenset({6}),
