@@ -159,6 +159,9 @@ def _sample_frames(
     Returns the frames, their times, and the source's display width and height.
     """
     stream.thread_type = "AUTO"  # frame + slice threads: 28-33 % faster (analysis-stack §2.2)
+    # Skip the deblocking filter: 20-30 % less H.264 decode time, and the block edges it would
+    # smooth are far below one pixel of the 90x160 frames the analysis looks at.
+    stream.codec_context.options = {"skip_loop_filter": "all"}
     width, height = stream.codec_context.width, stream.codec_context.height
     start = float(stream.start_time * stream.time_base) if stream.start_time else 0.0
     frame_period = 1.0 / float(stream.average_rate) if stream.average_rate else 1.0 / 30
