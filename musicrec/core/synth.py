@@ -147,20 +147,25 @@ def render_music(
                     rolloff + 0.5,
                 )
 
-    # Melody: eighth notes on the scale, leaning on chord tones on strong beats.
-    previous = 4  # scale step index around the fifth
+    # Melody: eighth notes walking the scale around the upper tonic (step 7), as pop melodies
+    # circle and resolve to it; on beats it snaps to a chord tone, and on the first beat of a
+    # tonic bar to the tonic itself.
+    previous = 7
     for e in range(n_beats * 2):
         if rng.random() < 0.25 + 0.3 * (1.0 - energy):
             continue  # rests: sparser when calm
-        step = int(np.clip(previous + rng.integers(-2, 3), 0, 9))
+        pull = int(np.sign(7 - previous)) if abs(7 - previous) > 2 else 0
+        step = int(np.clip(previous + rng.integers(-2, 3) + pull, 3, 11))
         previous = step
-        degree, quality = progression[((e // 2) // 4) % len(progression)]
-        if e % 2 == 0:
-            # on the beat: snap to the nearest chord tone
+        bar = (e // 2) // 4
+        degree, quality = progression[bar % len(progression)]
+        if e % 8 == 0 and degree == 0:
+            step = 7
+        elif e % 2 == 0:
             chord_pcs = [(degree + i) % 12 for i in _TRIADS[quality]]
-            candidates = [s for s in range(10) if scale[s % 7] % 12 in chord_pcs]
+            candidates = [s for s in range(3, 12) if scale[s % 7] % 12 in chord_pcs]
             step = min(candidates, key=lambda s: abs(s - step))
-        midi = 72 + tonic + scale[step % 7] + 12 * (step // 7)
+        midi = 60 + tonic + scale[step % 7] + 12 * (step // 7)
         if midi > 88:
             midi -= 12
         _add_note(
@@ -175,7 +180,7 @@ def render_music(
         )
 
     if drums:
-        _add_drums(out, sr, n_beats, at, energy, rng)
+        _add_drums(out, sr, n_beats, at, energy, rng, tonic)
 
     y = out[:n]
     rms = float(np.sqrt(np.mean(y**2))) or 1.0
@@ -223,10 +228,16 @@ def _wavetable(harmonics: int, rolloff: float) -> np.ndarray:
 
 
 def _add_drums(
-    out: np.ndarray, sr: int, n_beats: int, at, energy: float, rng: np.random.Generator
+    out: np.ndarray,
+    sr: int,
+    n_beats: int,
+    at,
+    energy: float,
+    rng: np.random.Generator,
+    tonic: int,
 ) -> None:
     """Kick on 1 and 3, snare on 2 and 4, hats whose density and level follow energy."""
-    kick, snare, hat = _drum_samples(sr, rng)
+    kick, snare, hat = _drum_samples(sr, rng, tonic)
     level = 0.5 + 0.7 * energy
     if energy < 0.3:
         hat_step = None
@@ -259,10 +270,20 @@ def _place(out: np.ndarray, sr: int, start: float, sample: np.ndarray, gain: flo
     out[i0 : i0 + length] += gain * sample[:length]
 
 
-def _drum_samples(sr: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A pitch-swept sine kick, a tone-plus-noise snare and a high-passed noise hat."""
+def _drum_samples(
+    sr: int, rng: np.random.Generator, tonic: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A pitch-swept sine kick, a tone-plus-noise snare and a high-passed noise hat.
+
+    The kick and the snare's body are tuned to the key's tonic, as producers tune drums to the
+    track; untuned drum tones would add pitch classes foreign to the key.
+    """
+    kick_hz = midi_to_hz(24 + tonic)
+    kick_hz = kick_hz * 2 if kick_hz < 40 else kick_hz
+    body_hz = midi_to_hz(48 + tonic)
+    body_hz = body_hz * 2 if body_hz < 150 else body_hz
     t = np.arange(int(0.45 * sr)) / sr
-    kick_freq = 48.0 + 110.0 * np.exp(-t / 0.035)
+    kick_freq = kick_hz + 110.0 * np.exp(-t / 0.035)
     kick = np.sin(2.0 * np.pi * np.cumsum(kick_freq) / sr) * np.exp(-t / 0.16)
     kick[: int(0.002 * sr)] += 0.5  # beater click
 
@@ -271,7 +292,7 @@ def _drum_samples(sr: int, rng: np.random.Generator) -> tuple[np.ndarray, np.nda
     low = min(1200.0, sr * 0.4)
     high = min(6000.0, sr * 0.45)
     band = signal.sosfilt(signal.butter(2, [low, high], "bandpass", fs=sr, output="sos"), noise)
-    snare = 0.7 * band * np.exp(-ts / 0.07) + 0.5 * np.sin(2 * np.pi * 185.0 * ts) * np.exp(
+    snare = 0.7 * band * np.exp(-ts / 0.07) + 0.5 * np.sin(2 * np.pi * body_hz * ts) * np.exp(
         -ts / 0.05
     )
 
