@@ -90,8 +90,8 @@ class AuthorAnalysisAdmin(admin.ModelAdmin):
         "tier",
         "followers",
         "median_views",
-        "engagement_rate_views",
-        "posts_per_week",
+        "engagement_rate_by_views",
+        "videos_per_week",
         "top_category",
         "analyzed_at",
     ]

@@ -112,21 +112,25 @@ class AuthorAnalysis(models.Model):
     analyzed_at = models.DateTimeField()
     tier = models.CharField(max_length=8, blank=True, help_text="nano/micro/mid/macro/mega.")
     followers = models.BigIntegerField(null=True, blank=True)
-    videos_analyzed = models.PositiveIntegerField(default=0)
+    videos_analysed = models.PositiveIntegerField(
+        default=0, help_text="Videos in the window: the latest N posted in the last D days."
+    )
     median_views = models.FloatField(null=True, blank=True)
-    engagement_rate_views = models.FloatField(
+    engagement_rate_by_views = models.FloatField(
         null=True,
         blank=True,
         help_text="Median over videos of (likes+comments+shares+saves)/views, 0-1.",
     )
-    engagement_rate_followers = models.FloatField(
+    engagement_rate_by_followers = models.FloatField(
         null=True, blank=True, help_text="Mean interactions per video / followers, 0-1+."
     )
-    posts_per_week = models.FloatField(null=True, blank=True)
-    viral_share = models.FloatField(
+    videos_per_week = models.FloatField(null=True, blank=True, help_text="Videos per week.")
+    viral_hit_share = models.FloatField(
         null=True, blank=True, help_text="Share of videos with views over 3x the median, 0-1."
     )
-    follower_growth_per_day = models.FloatField(null=True, blank=True)
+    followers_gained_per_day = models.FloatField(
+        null=True, blank=True, help_text="Followers per day between the first and last snapshot."
+    )
     original_sound_share = models.FloatField(null=True, blank=True, help_text="0-1.")
     top_category = models.CharField(max_length=32, blank=True)
     profile_tempo_bpm = models.FloatField(null=True, blank=True, help_text="BPM.")
@@ -141,7 +145,7 @@ class AuthorAnalysis(models.Model):
         verbose_name_plural = "author analyses"
         indexes = [
             models.Index(fields=["tier"]),
-            models.Index(fields=["-engagement_rate_views"]),
+            models.Index(fields=["-engagement_rate_by_views"]),
             models.Index(fields=["top_category"]),
         ]
 

@@ -52,6 +52,6 @@ class AuthorAnalysisFactory(DjangoModelFactory[AuthorAnalysis]):
     analyzed_at = factory.LazyFunction(timezone.now)
     tier = "micro"
     followers = 50_000
-    videos_analyzed = 10
+    videos_analysed = 10
     median_views = 12_000.0
-    engagement_rate_views = 0.08
+    engagement_rate_by_views = 0.08
