@@ -126,7 +126,7 @@ def single_threaded_blas() -> Iterator[None]:
 
     The products here are skinny (100k x 15 by 15): BLAS threads gain nothing on them, and when
     the cores are busy with other workers, waking them made one product 20-30x slower (measured
-    in bench/bench_engine.py). Workers already run in parallel at the process level.
+    on the 100k-track benchmark catalogue). Workers already run in parallel at the process level.
     """
     global _blas
     with _blas_lock:
