@@ -621,11 +621,12 @@ def fuse(
         low, high = PACE_TEMPO_RANGE
         content.tempo_bpm = round(low + (high - low) * pace, 1)
         content.tempo_source = "visual pace"
-        why = (
-            f"soundtrack is mostly speech (speech ratio {speech:.2f})"
-            if speech is not None
-            else "no soundtrack tempo"
-        )
+        if audio is None:
+            why = "no soundtrack tempo"
+        elif speech >= SPEECH_DOMINANT:
+            why = f"soundtrack is mostly speech (speech ratio {speech:.2f})"
+        else:
+            why = "no steady beat found in the soundtrack"
         evidence["tempo_bpm"] = {
             "value": content.tempo_bpm,
             "source": "visual pace",
