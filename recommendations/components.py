@@ -31,6 +31,13 @@ GROWTH_MIX = (0.6, 0.4)
 # a riser nobody on TikTok uses yet scores 1 and one already everywhere scores near 0.
 
 
+def tempo_octaves(tempo_range: tuple[float, float]) -> tuple[tuple[float, float], ...]:
+    """The octave factors to try: none beyond 1 for an open range ("over 140 BPM"), which any
+    track would reach by doubling."""
+    low, high = tempo_range
+    return TEMPO_OCTAVES if low > 0 and math.isfinite(high) else TEMPO_OCTAVES[:1]
+
+
 def tempo_component(arrays: CatalogueArrays, tempo_range: tuple[float, float]) -> np.ndarray:
     """max over octave factors of penalty * exp(-d^2 / 2 tol^2), taken inside one exp."""
     low, high = tempo_range
@@ -39,7 +46,7 @@ def tempo_component(arrays: CatalogueArrays, tempo_range: tuple[float, float]) -
     t = arrays.log2_tempo
     scale = np.float32(-0.5 / TEMPO_TOLERANCE**2)
     exponents = []
-    for factor, penalty in TEMPO_OCTAVES:
+    for factor, penalty in tempo_octaves(tempo_range):
         shift = np.float32(math.log2(factor))
         exponent = np.maximum(log_low + shift - t, t - (log_high + shift))
         np.maximum(exponent, np.float32(0.0), out=exponent)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from musicrec.core.descriptors import GENRE_KEYS, MOODS
 
-from .components import TEMPO_OCTAVES, TEMPO_TOLERANCE
+from .components import TEMPO_TOLERANCE, tempo_octaves
 from .targets import Context, genre_label
 
 # A component is only cited when it scores at least this much: a reason must be a real fit.
@@ -88,27 +88,30 @@ def _tempo(f: TrackFacts, ctx: Context, score: float) -> str | None:
         return None
     low, high = ctx.tempo_range
     best_factor, best = 1.0, -1.0
-    for factor, penalty in TEMPO_OCTAVES:
+    for factor, penalty in tempo_octaves(ctx.tempo_range):
         lo, hi = math.log2(low * factor) if low > 0 else -math.inf, math.log2(high * factor)
         t = math.log2(f.tempo_bpm)
         distance = max(lo - t, t - hi, 0.0)
         if (value := penalty * math.exp(-((distance / TEMPO_TOLERANCE) ** 2) / 2)) > best:
             best_factor, best = factor, value
     bpm = _bpm(f.tempo_bpm)
+    inside = low <= f.tempo_bpm <= high
     if low == high:
-        what = f"the {_bpm(low)} BPM of {ctx.tempo_source}"
+        what, relation = f"the {_bpm(low)} BPM of {ctx.tempo_source}", "close to"
     elif low <= 0:
-        what = f"the under-{_bpm(high)} BPM of {ctx.tempo_source}"
+        what = f"the {_bpm(high)} BPM maximum of {ctx.tempo_source}"
+        relation = "under" if inside else "close to"
     elif math.isinf(high):
-        what = f"the over-{_bpm(low)} BPM of {ctx.tempo_source}"
+        what = f"the {_bpm(low)} BPM minimum of {ctx.tempo_source}"
+        relation = "above" if inside else "close to"
     else:
         what = f"the {_bpm(low)}–{_bpm(high)} BPM of {ctx.tempo_source}"
+        relation = "within" if inside else "close to"
     if best_factor == 0.5:
         return f"{bpm} BPM: a half-time feel of {what}"
     if best_factor == 2.0:
         return f"{bpm} BPM: a double-time feel of {what}"
-    inside = low <= f.tempo_bpm <= high
-    return f"{bpm} BPM, {'within' if inside and low != high else 'close to'} {what}"
+    return f"{bpm} BPM, {relation} {what}"
 
 
 def _mood(f: TrackFacts, ctx: Context, score: float) -> str | None:

@@ -87,7 +87,7 @@ def _tempo(bpm: float | None, low: float, high: float) -> float:
         return 0.0
     t = math.log2(bpm)
     best = 0.0
-    for factor, penalty in comp.TEMPO_OCTAVES:
+    for factor, penalty in comp.tempo_octaves((low, high)):
         lo = math.log2(low * factor) if low > 0 else -math.inf
         hi = math.log2(high * factor) if math.isfinite(high) else math.inf
         best = max(best, penalty * _gauss(max(lo - t, t - hi, 0.0), comp.TEMPO_TOLERANCE))

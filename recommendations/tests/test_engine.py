@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from authors.analysis.reach import TIERS
-from musicrec.core.descriptors import GENRE_KEYS, tempo_similarity
+from musicrec.core.descriptors import GENRE_KEYS, Descriptor, tempo_similarity
 from recommendations.catalogue import (
     CatalogueArrays,
     CatalogueCache,
@@ -609,3 +609,23 @@ def test_score_catalogue_equals_the_reference_loop(request_index):
     ours, theirs = arrays.music_ids[rows].tolist(), [m for m, _ in loop]
     for pos, (a, b) in enumerate(zip(ours, theirs, strict=True)):
         assert a == b or abs(float(scores.total[rows[pos]]) - loop[pos][1]) < 1e-5
+
+
+def test_target_from_descriptor_copies_the_shared_fields():
+    descriptor = Descriptor(tempo_bpm=101.0, energy=0.4, genres={"jazz": 1.0}, moods={"calm": 1.0})
+    target = Target.from_descriptor(descriptor, kind="video", follower_count=20_000)
+    assert (target.kind, target.tempo_bpm, target.energy) == ("video", 101.0, 0.4)
+    assert target.genres == {"jazz": 1.0} and target.has_content
+    assert not Target(follower_count=20_000).has_content
+
+
+def test_recommend_brief_with_only_a_minimum_tempo_leaves_the_range_open():
+    arrays = CatalogueArrays.build(
+        [track(1, tempo_bpm=100.0), track(2, tempo_bpm=150.0), track(3, tempo_bpm=178.0)]
+    )
+    request = Request(brief=Brief(tempo_min=140.0), weights=only(tempo=1.0), limit=3)
+    result = recommend(arrays, request)
+    tempo = {i.music_id: i.components["tempo"] for i in result.items}
+    assert tempo[2] == tempo[3] == pytest.approx(1.0)
+    assert tempo[1] < 0.1
+    assert result.items[0].reasons[0] == "150 BPM, above the 140 BPM minimum of your brief"
