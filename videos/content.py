@@ -54,6 +54,9 @@ PACE_WEIGHTS = {"cuts": 0.5, "motion": 0.5}
 
 # --- Fusion --------------------------------------------------------------------------------------
 
+# A soundtrack whose peak stays under -80 dBFS is silence (a muted upload): analysing it would
+# report a sad, calm track instead of no track.
+SILENCE_PEAK = 1e-4
 # Speechiness at or over which the soundtrack counts as mostly speech (Spotify's 0.66 boundary):
 # the beat tracker then locks onto syllables, so the tempo comes from the visual pace instead.
 SPEECH_DOMINANT = 0.66
@@ -210,12 +213,18 @@ def analyze_video_file(
     )
     audio = None
     if decoded.has_audio:
-        from music.features import analyze_samples
+        from music.features import MIN_SECONDS, analyze_samples
 
-        try:
-            audio = analyze_samples(decoded.audio, decoded.sr)
-        except (ValueError, MediaDecodeError) as exc:
-            errors.append(f"soundtrack not analysed: {exc}")
+        seconds = len(decoded.audio) / decoded.sr
+        if seconds < MIN_SECONDS:
+            errors.append(f"soundtrack not analysed: only {seconds:.2f} s long")
+        elif float(np.max(np.abs(decoded.audio))) < SILENCE_PEAK:
+            errors.append("soundtrack not analysed: it is silent")
+        else:
+            try:
+                audio = analyze_samples(decoded.audio, decoded.sr)
+            except (ValueError, MediaDecodeError) as exc:
+                errors.append(f"soundtrack not analysed: {exc}")
     text = classify_text(caption, hashtags, sticker_text)
     content = fuse(visual=visual, audio=audio, text=text, errors=errors)
     content.duration_s = decoded.duration_s
@@ -600,7 +609,10 @@ def fuse(
     if audio is not None:
         speech = float(audio.speechiness)
         content.speech_ratio = speech
-        content.key, content.mode = audio.key, audio.mode
+        if speech < SPEECH_DOMINANT:
+            content.key, content.mode = audio.key, audio.mode
+        elif audio.key:
+            evidence["key"] = {"value": None, "why": "soundtrack is mostly speech: no musical key"}
         content.loudness_lufs = audio.loudness_lufs
         content.danceability = audio.danceability
         if audio.danceability is not None:

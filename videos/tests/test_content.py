@@ -14,9 +14,11 @@ import pytest
 
 from musicrec.core.descriptors import CATEGORY_KEYS, MOOD_KEYS
 from musicrec.core.errors import MediaDecodeError
+from musicrec.core.synth import render_music, render_speech_like
 from musicrec.core.video import synth_scenes, write_video
 from videos.content import (
     CUT_FLOOR,
+    SPEECH_DOMINANT,
     VideoContent,
     analyze_frames,
     analyze_text_only,
@@ -29,6 +31,14 @@ from videos.content import (
 SR = 22050
 FPS = 10
 SIZE = (90, 160)
+
+
+@pytest.fixture(scope="session")
+def warm_features():
+    """Compile librosa's numba kernels once, so no single test pays the JIT."""
+    from music.features import warm_up
+
+    warm_up()
 
 
 def _clip(
@@ -305,3 +315,79 @@ def test_analyze_video_file_truncated_degrades(folder):
 def test_mood_keys_are_the_shared_vocabulary():
     content = analyze_text_only("so funny 😂 love it", ["comedy"])
     assert set(content.moods) <= set(MOOD_KEYS)
+
+
+# --- Soundtrack (needs music.features) --------------------------------------------------------
+
+
+@pytest.mark.parametrize("bpm", [90, 140])
+def test_analyze_video_file_soundtrack_tempo(folder, warm_features, bpm):
+    music = render_music(bpm=bpm, key="A", mode="minor", seconds=12.0, sr=SR, seed=bpm)
+    content = analyze_video_file(_clip(folder, f"music{bpm}", audio=music, cuts=3))
+    assert content.tempo_source == "soundtrack"
+    candidates = [content.tempo_bpm, *content.tempo_candidates]
+    assert any(abs(t - bpm) / bpm <= 0.04 for t in candidates), candidates
+    assert content.speech_ratio < SPEECH_DOMINANT
+    assert not content.partial and content.errors == []
+    assert content.evidence["tempo_bpm"]["source"] == "soundtrack"
+
+
+def test_analyze_video_file_speech_soundtrack_uses_visual_pace(folder, warm_features):
+    speech = render_speech_like(12.0, SR, 3)
+    music = render_music(bpm=120, key="C", mode="major", seconds=12.0, sr=SR, seed=1)
+    talking = analyze_video_file(_clip(folder, "talk", audio=speech, cuts=1, motion=0.2))
+    song = analyze_video_file(_clip(folder, "song", audio=music, cuts=1, motion=0.2))
+    assert talking.speech_ratio > song.speech_ratio
+    assert talking.speech_ratio >= SPEECH_DOMINANT
+    assert talking.tempo_source == "visual pace"
+    assert "speech" in talking.evidence["tempo_bpm"]["why"]
+    assert talking.key is None and talking.mode is None  # speech has no musical key
+    assert song.tempo_source == "soundtrack"
+
+
+def test_analyze_video_file_fuses_energy_and_valence_with_evidence(folder, warm_features):
+    music = render_music(bpm=128, key="D", mode="major", seconds=12.0, sr=SR, seed=2, energy=0.9)
+    content = analyze_video_file(
+        _clip(folder, "party", audio=music, cuts=6, motion=0.8),
+        caption="best night ever 😍🔥",
+        hashtags=["dance"],
+    )
+    energy = content.evidence["energy"]
+    assert set(energy["signals"]) == {"soundtrack", "visual pace"}
+    low, high = sorted(energy["signals"].values())
+    assert low - 1e-6 <= content.energy <= high + 1e-6
+    valence = content.evidence["valence"]
+    assert set(valence["signals"]) == {"soundtrack", "text", "picture"}
+    assert sum(valence["weights"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert content.category.value == "dance"
+    assert content.key and content.mode and content.loudness_lufs is not None
+    assert sum(content.moods.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_analyze_video_file_comedy_caption_adds_funny_mood(folder, warm_features):
+    music = render_music(bpm=100, key="G", mode="major", seconds=12.0, sr=SR, seed=4)
+    path = _clip(folder, "skit", audio=music, cuts=2)
+    plain = analyze_video_file(path)
+    funny = analyze_video_file(path, caption="this prank 😂😂 lol", hashtags=["comedy"])
+    assert plain.moods.get("funny", 0.0) == 0.0
+    assert funny.moods["funny"] > 0.2
+
+
+def test_analyze_video_file_audio_only_degrades(folder, warm_features):
+    music = render_music(bpm=110, key="E", mode="minor", seconds=10.0, sr=SR, seed=6)
+    content = analyze_video_file(_clip(folder, "audio_only", audio=music, frames=False))
+    assert content.partial
+    assert content.frames_analyzed == 0 and content.motion is None
+    assert content.errors == ["no picture: the file has no video stream"]
+    assert content.tempo_source == "soundtrack"
+    assert content.energy is not None
+
+
+def test_analyze_video_file_silent_soundtrack_is_not_analysed(folder, warm_features):
+    silence = np.zeros(8 * SR, dtype=np.float32)
+    content = analyze_video_file(_clip(folder, "muted", seconds=8.0, audio=silence, cuts=2))
+    assert content.partial
+    assert content.errors == ["soundtrack not analysed: it is silent"]
+    assert content.speech_ratio is None and content.key is None
+    assert content.tempo_source == "visual pace"
+    assert content.energy == pytest.approx(content.visual_pace, abs=1e-6)
