@@ -20,12 +20,13 @@ from scipy import signal
 PITCH_CLASSES: tuple[str, ...] = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 _FLAT_TO_SHARP = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#", "Cb": "B", "Fb": "E"}
 
-# Chords as (semitones above the tonic, quality). Major: I-V-vi-IV, the most common pop loop.
-# Minor: i-VI-iv-V with a major V (harmonic minor), whose raised leading tone is what tells a
-# minor key from its relative major; i-VI-III-VII would be ambiguous by construction.
+# Chords as (semitones above the tonic, quality): the textbook tonic-subdominant-dominant-tonic
+# cadence, I-IV-V-I and i-iv-V-i with the harmonic-minor major V. Half the bars sit on the tonic
+# and the V's leading tone tells minor from its relative major, so the key is unambiguous by
+# construction (loops such as I-V-vi-IV or i-VI-III-VII leave it to the listener).
 _PROGRESSIONS: dict[str, tuple[tuple[int, str], ...]] = {
-    "major": ((0, "maj"), (7, "maj"), (9, "min"), (5, "maj")),
-    "minor": ((0, "min"), (8, "maj"), (5, "min"), (7, "maj")),
+    "major": ((0, "maj"), (5, "maj"), (7, "maj"), (0, "maj")),
+    "minor": ((0, "min"), (5, "min"), (7, "maj"), (0, "min")),
 }
 _TRIADS = {"maj": (0, 4, 7), "min": (0, 3, 7)}
 _SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 11)}
