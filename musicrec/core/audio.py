@@ -168,5 +168,7 @@ def _seek(container, offset_seconds: float) -> bool:
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
+    """FFmpeg's own wording ("Invalid data found when processing input"), without the errno and
+    the file name that MediaDecodeError already shows."""
+    text = getattr(exc, "strerror", None) or str(exc).strip() or type(exc).__name__
+    return str(text).splitlines()[0][:200]
