@@ -22,14 +22,17 @@ from pathlib import Path
 
 import numpy as np
 
+from music.features import MIN_SECONDS, AudioFeatures, analyze_samples
 from musicrec.core.descriptors import (
     CATEGORY_KEYS,
+    MOOD_KEYS,
     Descriptor,
     Label,
     moods_from_valence_arousal,
     normalise_weights,
 )
 from musicrec.core.errors import MediaDecodeError
+from musicrec.core.video import decode_video
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "category_lexicon.json"
 
@@ -202,8 +205,6 @@ def analyze_video_file(
     gives a partial result with the reason in `errors`; a file with nothing decodable raises
     `MediaDecodeError` naming the file.
     """
-    from musicrec.core.video import decode_video
-
     decoded = decode_video(path, fps=fps, max_seconds=max_seconds)
     errors = list(decoded.errors)
     visual = (
@@ -213,8 +214,6 @@ def analyze_video_file(
     )
     audio = None
     if decoded.has_audio:
-        from music.features import MIN_SECONDS, analyze_samples
-
         seconds = len(decoded.audio) / decoded.sr
         if seconds < MIN_SECONDS:
             errors.append(f"soundtrack not analysed: only {seconds:.2f} s long")
@@ -567,15 +566,11 @@ def _match_hashtag(cues: _CueSet, tag: str) -> set[str]:
 def fuse(
     *,
     visual: VisualFeatures | None,
-    audio: object | None,
+    audio: AudioFeatures | None,
     text: TextSignals,
     errors: list[str],
 ) -> VideoContent:
-    """Combine picture, soundtrack and text into one `VideoContent` with its evidence.
-
-    `audio` is a `music.features.AudioFeatures` (tempo_bpm, tempo_candidates, tempo_confidence,
-    key, mode, loudness_lufs, energy, danceability, valence, arousal, speechiness).
-    """
+    """Combine picture, soundtrack and text into one `VideoContent` with its evidence."""
     content = VideoContent(
         category=text.category,
         category_scores=text.category_scores,
@@ -588,7 +583,7 @@ def fuse(
     if text.evidence:
         evidence["category"] = {
             "signals": {k: v for k, v in text.evidence.items() if k in CATEGORY_KEYS},
-            "weights": FIELD_WEIGHTS,
+            "weights": dict(FIELD_WEIGHTS),
         }
     pace = None
     if visual is not None:
@@ -601,7 +596,7 @@ def fuse(
         evidence["visual_pace"] = {
             "value": pace,
             "signals": {"cuts_per_min": visual.cuts_per_min, "motion": visual.motion},
-            "weights": PACE_WEIGHTS,
+            "weights": dict(PACE_WEIGHTS),
             "cut_times": visual.cut_times,
         }
 
@@ -726,7 +721,8 @@ def _moods(content: VideoContent, text: TextSignals, evidence: dict[str, dict]) 
         },
         "text_share": round(TEXT_MOOD_SHARE * max(cues.values(), default=0.0), 4) if base else 1.0,
     }
-    return moods
+    # Every mood of the shared vocabulary, zeros included, as tracks list them.
+    return {mood: moods.get(mood, 0.0) for mood in MOOD_KEYS}
 
 
 def _rounded(value: object) -> object:
