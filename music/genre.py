@@ -94,7 +94,7 @@ def genre_from_spotify_artists(names: Sequence[str]) -> GenreLabel | None:
     if not votes:
         return None
     weights = normalise_weights(votes)
-    confidence = SPOTIFY_CONFIDENCE_SCALE * max(votes.values()) / mapped
+    confidence = SPOTIFY_CONFIDENCE_SCALE * float(max(votes.values())) / mapped
     return GenreLabel(weights, "spotify", round(confidence, 3))
 
 
@@ -157,7 +157,7 @@ def genre_from_neighbours(
         weight = 1.0 / (distances[index] + INVERSE_DISTANCE_EPS)
         votes[labels[index]] = votes.get(labels[index], 0.0) + weight
     share = max(votes.values()) / sum(votes.values())
-    confidence = share * math.exp(-float(distances[order].mean()))
+    confidence = float(share) * math.exp(-float(distances[order].mean()))
     return GenreLabel(normalise_weights(votes), "neighbours", round(confidence, 3))
 
 

@@ -73,6 +73,9 @@ def test_genre_label_estimates_from_the_nearest_labelled_tracks():
     assert source == "neighbours"
     assert max(genres, key=genres.get) == "electronic"
     assert 0.0 < confidence < 1.0
+    # Plain floats: numpy scalars break Django's field validation and JSON encoding.
+    assert type(confidence) is float
+    assert all(type(weight) is float for weight in genres.values())
 
 
 def test_genre_from_neighbours_hand_computed_vote():
