@@ -288,9 +288,8 @@ def _rotated_correlations(chroma: np.ndarray, profile: np.ndarray) -> np.ndarray
 
 def _librosa():
     """librosa, imported on first use: its import costs seconds a web process need not pay."""
-    os.environ.setdefault(
-        "NUMBA_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "musicrec-numba")
-    )
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(repo, ".cache", "numba"))
     import librosa
 
     return librosa
