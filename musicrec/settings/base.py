@@ -221,6 +221,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps expose these choice sets under a field named "status": name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "AnalysisStatusEnum": "musicrec.core.models.AnalysisStatus",
+        "JobStatusEnum": "musicrec.core.models.Job.Status",
+    },
 }
 
 # --- Background work (django-q2) ----------------------------------------------------------
