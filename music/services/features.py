@@ -27,11 +27,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from music import features as audio
 from music.models import Music, MusicFeatures
-from music.services.genre import LabelledTracks, apply_labels, labelled_tracks
+from music.services.genre import (
+    LABEL_FIELDS,
+    LabelledTracks,
+    apply_labels,
+    labelled_tracks,
+    save_owned,
+)
 from musicrec.core.jobs import BatchSummary
 from musicrec.core.media import MediaFetchError, MediaUnavailable
 from musicrec.core.media_sources import AUDIO_TYPES, media_resolve
@@ -58,6 +65,16 @@ MEASURED_COLUMNS: tuple[str, ...] = (
 _TEXT_COLUMNS = {"key", "mode"}
 # Detail keys other services own (the trend refresh's reasons): an analysis leaves them alone.
 _FOREIGN_DETAIL = ("trend",)
+ANALYSIS_FIELDS: tuple[str, ...] = (
+    "status",
+    "feature_source",
+    "version",
+    "analyzed_at",
+    *MEASURED_COLUMNS,
+    *LABEL_FIELDS,
+    "detail",
+    "error",
+)
 _BOOKKEEPING = {"audio_ref", "catalogue", "silent_audio", *_FOREIGN_DETAIL}
 
 
@@ -153,6 +170,23 @@ def _is_silent(measured: audio.AudioFeatures) -> bool:
     return measured.tempo_bpm is None and not measured.moods
 
 
+def _merge_foreign_detail(features: MusicFeatures) -> None:
+    """Take the detail keys other services own from the row as it is now, not as it was loaded."""
+    if features.pk is None:
+        return
+    current = (
+        MusicFeatures.objects.select_for_update()
+        .filter(pk=features.pk)
+        .values_list("detail", flat=True)
+        .first()
+    )
+    for key in _FOREIGN_DETAIL:
+        if current and key in current:
+            features.detail[key] = current[key]
+        else:
+            features.detail.pop(key, None)
+
+
 def _features_for(music: Music) -> MusicFeatures:
     try:
         return music.features
@@ -208,8 +242,9 @@ def _analyze(music_id: int, *, force: bool, neighbours: LabelledTracks | None) -
     features.version = audio.FEATURES_VERSION
     features.analyzed_at = timezone.now()
     apply_labels(features, music, neighbours=neighbours)
-    features.full_clean()
-    features.save()
+    with transaction.atomic():
+        _merge_foreign_detail(features)
+        save_owned(features, ANALYSIS_FIELDS)
     return Outcome(features, result, features.error)
 
 

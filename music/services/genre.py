@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from music.genre import NEIGHBOUR_FEATURES, genre_label
 from music.models import Music, MusicFeatures
@@ -101,6 +100,30 @@ def apply_labels(
     features.top_mood = top_label(features.moods or {}) or ""
 
 
+LABEL_FIELDS: tuple[str, ...] = (
+    "genre",
+    "genre_source",
+    "genre_confidence",
+    "genres",
+    "top_mood",
+    "moods",
+)
+
+
+def save_owned(features: MusicFeatures, fields: Sequence[str]) -> None:
+    """Validate and save only the columns this use case owns.
+
+    Analysis, labelling and the trend refresh each write their own columns of the one row, and
+    an analysis holds its copy for seconds while it downloads: a full save would put back the
+    stale columns another service wrote meanwhile.
+    """
+    features.full_clean()
+    if features.pk is None:
+        features.save()
+    else:
+        features.save(update_fields=list(fields))
+
+
 def _features_for(music: Music) -> MusicFeatures:
     try:
         return music.features
@@ -122,8 +145,7 @@ def music_genre_refresh(
     music = Music.objects.prefetch_related("sources").select_related("features").get(pk=music_id)
     features = _features_for(music)
     apply_labels(features, music, neighbours=neighbours)
-    features.full_clean()
-    features.save()
+    save_owned(features, LABEL_FIELDS)
     return features
 
 
@@ -149,10 +171,7 @@ def music_features_set_genre(*, music_id: int, genre: str) -> MusicFeatures:
         features.genre_source = GenreSource.NONE
         features.genres = {}
         apply_labels(features, music)
-    if features.analyzed_at is None:
-        features.analyzed_at = timezone.now()
-    features.full_clean()
-    features.save()
+    save_owned(features, LABEL_FIELDS)
     return features
 
 
