@@ -175,18 +175,17 @@ def warm_up() -> None:
 # --- Tempo -------------------------------------------------------------------------------------
 
 
-def estimate_tempo(onset_env: np.ndarray, frame_rate: float = FRAME_RATE) -> TempoEstimate:
+def estimate_tempo(onset_env: np.ndarray) -> TempoEstimate:
     """Tempo from librosa's dynamic-programming beat tracker, refined by a line fit of the beats.
 
     librosa's own tempo is quantised to its tempogram bins (117.45, 123.05, 129.2 ...); the slope
     of beat time against beat index is the average beat period the tracker actually settled on,
-    accurate to a few hundredths of a BPM on steady music.
+    accurate to a few hundredths of a BPM on steady music. `onset_env` is at SR / HOP frames
+    per second.
     """
     librosa = _librosa()
-    hop = HOP
-    sr = int(round(frame_rate * hop))
-    _, beats = librosa.beat.beat_track(onset_envelope=onset_env, sr=sr, hop_length=hop)
-    times = np.asarray(beats, dtype=np.float64) / frame_rate
+    _, beats = librosa.beat.beat_track(onset_envelope=onset_env, sr=SR, hop_length=HOP)
+    times = np.asarray(beats, dtype=np.float64) / FRAME_RATE
     if times.size < 4:
         return TempoEstimate(None, [], 0.0, times)
     period = float(np.polyfit(np.arange(times.size), times, 1)[0])
@@ -198,7 +197,7 @@ def estimate_tempo(onset_env: np.ndarray, frame_rate: float = FRAME_RATE) -> Tem
 
     def salience(candidate_bpm: float) -> float:
         """Onset-envelope autocorrelation at that beat period (best within +-3 %)."""
-        lag = 60.0 * frame_rate / candidate_bpm
+        lag = 60.0 * FRAME_RATE / candidate_bpm
         low, high = int(math.floor(lag * 0.97)), int(math.ceil(lag * 1.03)) + 1
         if low < 1 or high > autocorr.size:
             return 0.0
@@ -256,8 +255,8 @@ def estimate_key(chroma: np.ndarray, profile: str = KEY_PROFILE) -> KeyEstimate:
     """The key whose rotated profile correlates best with the chroma (Krumhansl-Schmuckler).
 
     Confidence combines how well the best key fits (its correlation) with how far it stands
-    above the runner-up that is not one of its close relatives, so "clearly in some key" and
-    "C major or A minor, can't tell" read differently.
+    above the runner-up (usually the relative or a fifth-related key), so "clearly in some key"
+    and "C major or A minor, can't tell" read differently. It ranks; it is not a probability.
     """
     chroma = np.asarray(chroma, dtype=np.float64)
     if chroma.shape != (12,) or not np.any(chroma > 0) or np.ptp(chroma) == 0:
