@@ -51,7 +51,8 @@ class VideoContent:
 
     0-1 scales throughout except `tempo_bpm`, `loudness_lufs`, `colourfulness` (see
     `VisualFeatures`) and `warmth` (-1 cool .. +1 warm). `partial` is True when a part of the
-    media (picture, soundtrack, or all of it) was missing; `errors` says which and why.
+    media (picture, soundtrack, or all of it) was missing or could only be partly decoded;
+    `errors` says which and why.
     """
 
     duration_s: float | None = None
@@ -116,7 +117,7 @@ def fuse(
         category_scores=text.category_scores,
         text_valence=text.valence,
         hashtags=text.hashtags,
-        partial=visual is None or audio is None,
+        partial=visual is None or audio is None or bool(errors),
         errors=list(errors),
     )
     evidence: dict[str, dict] = {}

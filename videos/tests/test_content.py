@@ -312,6 +312,19 @@ def test_analyze_video_file_truncated_degrades(folder):
     assert content.brightness is not None
 
 
+def test_analyze_video_file_damaged_middle_degrades(folder, warm_features):
+    music = render_music(bpm=100, key="C", mode="major", seconds=12.0, sr=SR, seed=9)
+    data = bytearray(_clip(folder, "to_damage", audio=music, cuts=3).read_bytes())
+    n = len(data)
+    data[n // 3 : n // 3 + n // 5] = np.random.default_rng(0).bytes(n // 5)
+    damaged = folder / "damaged.mp4"
+    damaged.write_bytes(bytes(data))
+    content = analyze_video_file(damaged)
+    assert content.partial
+    assert content.frames_analyzed > 0 and content.brightness is not None
+    assert any("damaged" in e for e in content.errors)
+
+
 def test_mood_keys_are_the_shared_vocabulary():
     content = analyze_text_only("so funny 😂 love it", ["comedy"])
     assert set(content.moods) <= set(MOOD_KEYS)

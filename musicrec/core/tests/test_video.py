@@ -145,6 +145,24 @@ def test_decode_video_truncated_file_returns_the_decodable_start(clip, tmp_path)
     assert any("ends early" in e for e in decoded.errors)
 
 
+def test_decode_video_damaged_middle_skips_what_it_cannot_read(clip, tmp_path):
+    data = bytearray(clip.read_bytes())
+    n = len(data)
+    data[n // 3 : n // 3 + n // 5] = np.random.default_rng(0).bytes(n // 5)
+    damaged = tmp_path / "damaged.mp4"
+    damaged.write_bytes(bytes(data))
+    decoded = decode_video(damaged)
+    assert decoded.has_frames
+    assert any("damaged" in e for e in decoded.errors)
+
+
+def test_decode_video_short_song_under_a_longer_video_is_not_an_error(tmp_path):
+    path = write_video(tmp_path / "short_song.mp4", frames=_scenes(6.0), fps=10, audio=_tone(3.0))
+    decoded = decode_video(path)
+    assert len(decoded.audio) / SR == pytest.approx(3.0, abs=0.1)
+    assert decoded.errors == []
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [

@@ -89,6 +89,7 @@ def decode_video(
             )
         duration = container.duration / 1_000_000 if container.duration else None
         has_audio_stream = bool(container.streams.audio)
+        audio_duration = _stream_seconds(container.streams.audio[0]) if has_audio_stream else None
         if not container.streams.video:
             frames = np.zeros((0, 0, 0, 3), dtype=np.uint8)
             times = np.zeros(0)
@@ -99,8 +100,8 @@ def decode_video(
             stream = container.streams.video[0]
             width, height = stream.codec_context.width, stream.codec_context.height
             rate = float(stream.average_rate) if stream.average_rate else None
-            if duration is None and stream.duration and stream.time_base:
-                duration = float(stream.duration * stream.time_base)
+            if duration is None:
+                duration = _stream_seconds(stream)
             frames, times, width, height = _sample_frames(
                 container, stream, source, fps=fps, max_seconds=max_seconds, errors=errors
             )
@@ -116,6 +117,14 @@ def decode_video(
             audio = decode_audio(name, sr=sr, max_seconds=max_seconds)
         except MediaDecodeError as exc:
             errors.append(f"no soundtrack: {exc.reason}")
+        else:
+            # Against the audio stream's own length: a song shorter than the video is fine.
+            heard, expected = len(audio) / sr, audio_duration or duration
+            if expected and heard + 1.0 < min(expected, max_seconds or expected):
+                errors.append(
+                    f"soundtrack ends early: decoded up to {heard:.1f} s of {expected:.1f} s"
+                    " (truncated or damaged)"
+                )
     elif with_audio:
         errors.append("no soundtrack: the file has no audio stream")
     if not len(frames) and audio is None:
@@ -133,6 +142,12 @@ def decode_video(
         sr=sr,
         errors=errors,
     )
+
+
+def _stream_seconds(stream: av.stream.Stream) -> float | None:
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    return None
 
 
 def analysis_size(width: int, height: int, long_side: int = ANALYSIS_LONG_SIDE) -> tuple[int, int]:
