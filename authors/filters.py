@@ -1,0 +1,85 @@
+"""Filters and ordering for creator lists (the API; the dashboard list reuses them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import F, OrderBy, QuerySet
+from rest_framework.filters import OrderingFilter
+
+from authors import selectors
+from authors.analysis import TIERS
+from authors.models import Author
+from musicrec.core.descriptors import CATEGORIES
+
+
+class AuthorFilter(django_filters.FilterSet):
+    """Creators by name or handle, tier, main content category, reach and flags.
+
+    Follower bounds and `verified` read the TikTok account the list shows; `tier` and
+    `category` read the stored analysis, so creators not analysed yet match neither.
+    """
+
+    search = django_filters.CharFilter(
+        method="filter_search", label='Name, handle or display name contains ("@" optional).'
+    )
+    tier = django_filters.ChoiceFilter(
+        choices=[(name, name) for name, _ in TIERS],
+        method="filter_tier",
+        label="Creator tier by followers (from the stored analysis).",
+    )
+    category = django_filters.ChoiceFilter(
+        choices=list(CATEGORIES.items()),
+        method="filter_category",
+        label="Main content category (from the stored analysis).",
+    )
+    min_followers = django_filters.NumberFilter(
+        field_name="followers", lookup_expr="gte", label="At least this many followers."
+    )
+    max_followers = django_filters.NumberFilter(
+        field_name="followers", lookup_expr="lte", label="At most this many followers."
+    )
+    verified = django_filters.BooleanFilter(
+        field_name="verified", label="The TikTok account is verified."
+    )
+    is_creator = django_filters.BooleanFilter(label="Posts videos on a platform.")
+    is_artist = django_filters.BooleanFilter(label="Credited on music in the catalogue.")
+
+    class Meta:
+        model = Author
+        fields = ["search", "tier", "category", "verified", "is_creator", "is_artist"]
+
+    def filter_search(self, queryset: QuerySet[Author], name: str, value: str) -> QuerySet[Author]:
+        return selectors.author_list_filter(queryset, search=value)
+
+    def filter_tier(self, queryset: QuerySet[Author], name: str, value: str) -> QuerySet[Author]:
+        return selectors.author_list_filter(queryset, tier=value)
+
+    def filter_category(
+        self, queryset: QuerySet[Author], name: str, value: str
+    ) -> QuerySet[Author]:
+        return selectors.author_list_filter(queryset, category=value)
+
+
+class NullsLastOrderingFilter(OrderingFilter):
+    """DRF's ordering, with unknown values last in both directions on every database.
+
+    PostgreSQL sorts NULL first when descending and SQLite last; a creator with no analysis
+    should never top a "highest engagement" list on either.
+    """
+
+    def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> QuerySet:
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        # pk last keeps pages stable when many rows tie (every creator without an analysis)
+        return queryset.order_by(*(self._nulls_last(term) for term in ordering), "pk")
+
+    @staticmethod
+    def _nulls_last(term: str | OrderBy) -> OrderBy:
+        if not isinstance(term, str):
+            return term
+        if term.startswith("-"):
+            return F(term[1:]).desc(nulls_last=True)
+        return F(term).asc(nulls_last=True)
