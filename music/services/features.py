@@ -126,7 +126,7 @@ def is_current(features: MusicFeatures | None, references: Sequence[str]) -> boo
 # --- Storing ---------------------------------------------------------------------------------
 
 
-def _catalogue_values(features: MusicFeatures) -> dict[str, Any]:
+def catalogue_values(features: MusicFeatures) -> dict[str, Any]:
     """The imported catalogue's values as they were in the typed columns (and its detail)."""
     values: dict[str, Any] = {
         name: getattr(features, name)
@@ -143,7 +143,7 @@ def _store_audio(features: MusicFeatures, measured: audio.AudioFeatures) -> None
     previous = features.detail or {}
     catalogue = previous.get("catalogue")
     if features.feature_source == FeatureSource.CATALOGUE:
-        catalogue = _catalogue_values(features)
+        catalogue = catalogue_values(features)
     for name in MEASURED_COLUMNS:
         value = getattr(measured, name)
         if name in _TEXT_COLUMNS:
