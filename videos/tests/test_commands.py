@@ -66,11 +66,9 @@ def test_analyze_video_json_prints_every_field(silent_clip):
         "errors",
     ):
         assert key in data, key
-    assert data["category"] == {
-        "value": "dance",
-        "source": "caption + hashtags",
-        "confidence": 0.8111,
-    }
+    assert data["category"]["value"] == "dance"
+    assert data["category"]["source"] == "caption + hashtags"
+    assert 0.5 < data["category"]["confidence"] < 1.0
     assert data["hashtags"] == ["dance"]
     assert data["cuts"] == 2
     assert data["errors"] == ["no soundtrack: the file has no audio stream"]
