@@ -55,3 +55,25 @@ def skip_or_fail(reason: str) -> None:
     if services_required():
         pytest.fail(f"{reason} (required: CI / MUSICREC_REQUIRE_SERVICES is set)")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def fake_spotify(settings):
+    """Spotify configured and answered by the recorded responses, at the HTTP boundary.
+
+    The real adapter, spotipy and requests run; `responses` serves the token, tracks, artists
+    and search. Yields the `responses.RequestsMock` so a test can add answers or count calls.
+    Django's cache (the adapter's shared result store) starts empty.
+    """
+    import responses
+    from django.core.cache import cache
+
+    from musicrec.platforms.tests.spotify_fixtures import register_spotify_responses
+
+    settings.SPOTIFY_CLIENT_ID = "test-client-id"
+    settings.SPOTIFY_CLIENT_SECRET = "test-client-secret"
+    cache.clear()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        register_spotify_responses(rsps)
+        yield rsps
+    cache.clear()
