@@ -1,0 +1,258 @@
+"""Analyse an influencer end to end: fetch or read the scrape, store it, analyse, profile.
+
+The one use case that spans apps. `analyze_influencer_enqueue` validates the request, creates
+the Job and queues `analyze_influencer` on a worker once the transaction commits; the task runs
+the steps below and reports progress on the Job:
+
+    fetch   0-10   the configured scraper source (handle) or the submitted scrape JSON
+    store  10-25   musicrec.ingest.scrape_store, its own transaction
+    music  25-55   music.services.features.music_analyze_many (tracks of the scrape and creator)
+    trends 55-60   music.services.trends.music_trends_refresh
+    videos 60-90   videos.services.video_analyze_many (the creator's videos)
+    profile 90-100 authors.services.author_analyze
+
+Fetching, reading and storing are the job: when one fails the Job is FAILED with a readable
+reason and nothing is written. Every later step is best effort: the stored scrape stays, the
+other steps still run, and the Job ends PARTIAL with each problem listed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from authors.models import AuthorSource
+from musicrec.core.jobs import (
+    BatchSummary,
+    ProgressFn,
+    job_create,
+    job_enqueue,
+    job_fail,
+    job_finish,
+    job_progress,
+    job_progress_fn,
+    job_start,
+)
+from musicrec.core.models import Job, Platform
+from musicrec.ingest import scrape_store
+from musicrec.platforms.scrapers import ScraperError, get_scraper_source, normalize_handle
+from musicrec.platforms.tiktok import AuthorRecord, ScrapeError, ScrapeResult, parse_scrape
+from videos.models import Video, VideoMusic
+
+logger = logging.getLogger(__name__)
+
+TASK = "musicrec.pipeline.analyze_influencer"
+SCRAPE_SOURCE_NAME = "submitted scrape"
+_SCRAPER_SETTINGS = (
+    "SCRAPER_SOURCE", "SCRAPER_FILE_DIR", "SCRAPE_MAX_BYTES", "SCRAPER_HTTP_BASE_URL",
+    "SCRAPER_HTTP_TOKEN", "SCRAPER_HTTP_ACTOR", "SCRAPER_HTTP_TIMEOUT", "SCRAPER_HTTP_RETRIES",
+    "SCRAPER_HTTP_BACKOFF", "SCRAPER_HTTP_RESULTS_PER_PAGE",
+)  # fmt: skip
+
+
+def analyze_influencer_enqueue(
+    *,
+    handle: str | None = None,
+    scrape: Any | None = None,
+    user: Any = None,
+    author_id: int | None = None,
+) -> Job:
+    """Create the Job and queue the analysis of one influencer, given exactly one of:
+
+    - `handle`: fetched by the worker from the configured scraper source;
+    - `scrape`: decoded scrape JSON (any shape `parse_scrape` reads), parsed here first so a bad
+      one is refused before anything is queued (raises ScrapeError naming the JSON path);
+    - `author_id`: a creator already stored (after an import): analysis only, no fetch.
+    """
+    given = [name for name, value in (("handle", handle), ("scrape", scrape),
+                                      ("author_id", author_id)) if value is not None]  # fmt: skip
+    if len(given) != 1:
+        raise ValidationError("Give exactly one of handle, scrape or author_id.")
+    kwargs: dict[str, Any]
+    if handle is not None:
+        try:
+            handle = normalize_handle(handle)
+        except ScraperError as error:
+            raise ValidationError({"handle": str(error)}) from None
+        target = ("handle", handle, f"@{handle}")
+        kwargs = {"handle": handle}
+    elif scrape is not None:
+        main = _target_author(parse_scrape(scrape, source_name=SCRAPE_SOURCE_NAME), None)
+        target = ("handle", main.handle or main.external_id, _label(main))
+        kwargs = {"scrape": scrape}
+    else:
+        source = AuthorSource.objects.filter(author_id=author_id).order_by("pk").first()
+        if source is None:
+            raise ValidationError({"author_id": f"no creator with id {author_id}"})
+        target = ("author", author_id, f"@{source.handle}" if source.handle else str(author_id))
+        kwargs = {"author_id": author_id}
+    with transaction.atomic():
+        job = job_create(
+            kind=Job.Kind.ANALYZE_INFLUENCER,
+            target_type=target[0],
+            target_id=target[1],
+            target_label=target[2],
+            created_by=user,
+        )
+        job_enqueue(job, TASK, **kwargs)
+    return job
+
+
+def analyze_influencer(
+    job_id: int,
+    *,
+    handle: str | None = None,
+    scrape: Any | None = None,
+    author_id: int | None = None,
+) -> None:
+    """The task body (see the module docstring for the steps and their share of progress)."""
+    job_start(job_id, "Fetching the scrape" if author_id is None else "Starting the analysis")
+    counts: dict[str, Any] = {}
+    music_ids: list[int] = []
+    if author_id is None:
+        try:
+            result = _fetch(handle, scrape)
+            author = _target_author(result, handle)
+        except (ScrapeError, ScraperError) as error:
+            job_fail(job_id, f"Could not read the scrape: {error}")
+            return
+        job_progress(job_id, 10, f"Storing {len(result.videos)} videos")
+        try:
+            summary = scrape_store(result=result, media_base=_media_base(handle))
+        except Exception as error:
+            logger.exception("job %s: storing the scrape failed", job_id)
+            job_fail(job_id, f"Could not store the scrape: {type(error).__name__}: {error}")
+            return
+        counts["ingest"] = summary.as_counts()
+        music_ids = summary.music_ids
+        author_id = AuthorSource.objects.get(
+            platform=Platform.TIKTOK, external_id=author.external_id
+        ).author_id
+    elif not AuthorSource.objects.filter(author_id=author_id).exists():
+        job_fail(job_id, f"No creator with id {author_id}.")
+        return
+    label = _author_label(author_id)
+    Job.objects.filter(pk=job_id).update(
+        target_type="author", target_id=str(author_id), target_label=label[:255]
+    )
+    job_progress(job_id, 25, "Analysing the music")
+
+    video_ids = list(Video.objects.filter(author_id=author_id).values_list("pk", flat=True))
+    used = VideoMusic.objects.filter(video__author_id=author_id).values_list("music_id", flat=True)
+    music_ids = sorted({*music_ids, *used})
+    problems: list[str] = []
+    run = _StepRunner(job_id, counts, problems)
+    run("music", 25, 55, lambda progress: _music_step(music_ids, progress))
+    run("trends", 55, 60, lambda progress: _trends_step(music_ids))
+    run("videos", 60, 90, lambda progress: _videos_step(video_ids, progress))
+    run("profile", 90, 100, lambda progress: _profile_step(author_id))
+    message = f"Analysed {label}: {len(video_ids)} videos, {len(music_ids)} tracks"
+    if problems:
+        message += f" ({len(problems)} problems)"
+    job_finish(job_id, counts=counts, message=message, problems=problems)
+
+
+# --- Steps --------------------------------------------------------------------------------------
+
+
+def _music_step(music_ids: list[int], progress: ProgressFn) -> BatchSummary:
+    from music.services.features import music_analyze_many
+
+    return music_analyze_many(music_ids=music_ids, progress=progress)
+
+
+def _trends_step(music_ids: list[int]) -> dict[str, int]:
+    from music.services.trends import music_trends_refresh
+
+    return {"updated": music_trends_refresh(music_ids=music_ids)}
+
+
+def _videos_step(video_ids: list[int], progress: ProgressFn) -> BatchSummary:
+    from videos.services import video_analyze_many
+
+    return video_analyze_many(video_ids=video_ids, progress=progress)
+
+
+def _profile_step(author_id: int) -> dict[str, Any]:
+    from authors.services import author_analyze
+
+    analysis = author_analyze(author_id=author_id)
+    return {"status": analysis.status, "videos_analyzed": analysis.videos_analyzed}
+
+
+class _StepRunner:
+    """Runs one best-effort step: its progress slice, its counts, its problems; never raises."""
+
+    def __init__(self, job_id: int, counts: dict[str, Any], problems: list[str]) -> None:
+        self.job_id, self.counts, self.problems = job_id, counts, problems
+
+    def __call__(self, name: str, start: int, end: int, step: Callable[[ProgressFn], Any]) -> None:
+        job_progress(self.job_id, start, f"Step {name}")
+        try:
+            outcome = step(job_progress_fn(self.job_id, start=start, end=end))
+        except Exception as error:
+            logger.exception("job %s: step %s failed", self.job_id, name)
+            self.problems.append(f"{name}: {type(error).__name__}: {error}")
+            return
+        if isinstance(outcome, BatchSummary):
+            self.counts[name] = outcome.as_counts()
+            self.problems.extend(f"{name}: {problem}" for problem in outcome.problems)
+        else:
+            self.counts[name] = outcome
+        job_progress(self.job_id, end, f"Step {name} done")
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _fetch(handle: str | None, scrape: Any | None) -> ScrapeResult:
+    if scrape is not None:
+        return parse_scrape(scrape, source_name=SCRAPE_SOURCE_NAME)
+    if handle is None:
+        raise ScraperError("nothing to analyse: give a handle or a scrape")
+    source = get_scraper_source(
+        {name: getattr(settings, name) for name in _SCRAPER_SETTINGS if hasattr(settings, name)}
+    )
+    return source.fetch(handle)
+
+
+def _target_author(result: ScrapeResult, handle: str | None) -> AuthorRecord:
+    """The creator to analyse: the handle asked for, else the scrape's profile."""
+    if handle is not None:
+        author = result.author(handle)
+        if author is None:
+            raise ScrapeError(f"the scrape has no author @{handle}")
+        return author
+    author = result.main_author()
+    if author is None:
+        raise ScrapeError("the scrape holds no author", path=SCRAPE_SOURCE_NAME)
+    return author
+
+
+def _media_base(handle: str | None) -> Path | None:
+    """Where relative media paths of fetched files live (SCRAPER_MEDIA_BASE), if configured.
+
+    Submitted scrapes get none: a relative path a user sends is never read from our folders.
+    """
+    base = getattr(settings, "SCRAPER_MEDIA_BASE", None) if handle is not None else None
+    return Path(base) if base else None
+
+
+def _label(author: AuthorRecord) -> str:
+    return f"@{author.handle}" if author.handle else author.display_name or author.external_id
+
+
+def _author_label(author_id: int) -> str:
+    handle = (
+        AuthorSource.objects.filter(author_id=author_id, platform=Platform.TIKTOK)
+        .order_by("-last_scraped_at")
+        .values_list("handle", flat=True)
+        .first()
+    )
+    return f"@{handle}" if handle else f"author {author_id}"

@@ -1,0 +1,175 @@
+"""analyze_influencer end to end in sync mode: enqueue, fetch, store, analyse, Job outcome."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from authors.models import Author, AuthorAnalysis, AuthorSource
+from music.models import Music, MusicFeatures
+from musicrec.core.models import Job
+from musicrec.ingest import scrape_store
+from musicrec.pipeline import analyze_influencer, analyze_influencer_enqueue
+from musicrec.platforms.tiktok import ScrapeError, parse_scrape
+from musicrec.tests.scrapes import apify_dataset
+from videos.models import Video, VideoSource
+
+pytestmark = pytest.mark.django_db
+
+SERVICES = (
+    "music.services.features",
+    "music.services.trends",
+    "videos.services",
+    "authors.services",
+)
+
+
+def require_services() -> None:
+    """The full pipeline needs every engineer's service; say which one is missing."""
+    for module in SERVICES:
+        if importlib.util.find_spec(module) is None:
+            pytest.skip(f"{module} is not written yet")
+
+
+def offline_scrape(videos: int = 4) -> list[dict]:
+    """One creator's Apify dataset without media links: analysis reads captions only."""
+    items = apify_dataset(authors=1, videos_per_author=videos, sounds=3, seed=11)
+    for item in items:
+        item["mediaUrls"] = []
+        item["videoMeta"].pop("coverUrl")
+        item["musicMeta"].pop("playUrl")
+    return items
+
+
+def run(django_capture_on_commit_callbacks, **kwargs) -> Job:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = analyze_influencer_enqueue(**kwargs)
+    job.refresh_from_db()
+    return job
+
+
+def test_analyze_influencer_from_a_submitted_scrape_runs_every_step(
+    django_capture_on_commit_callbacks, user
+):
+    require_services()
+    job = run(django_capture_on_commit_callbacks, scrape=offline_scrape(), user=user)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert (job.progress, job.created_by) == (100, user)
+    author = Author.objects.get()
+    assert (job.target_type, job.target_id, job.target_label) == (
+        "author",
+        str(author.pk),
+        "@creator_0",
+    )
+    assert job.counts["ingest"]["created"]["video_sources"] == 4
+    assert set(job.counts) == {"ingest", "music", "trends", "videos", "profile"}
+    assert AuthorAnalysis.objects.filter(author=author).exists()
+    assert MusicFeatures.objects.count() == Music.objects.count()
+
+
+def test_analyze_influencer_by_handle_reads_the_configured_file_source(
+    django_capture_on_commit_callbacks, settings, tmp_path
+):
+    require_services()
+    (tmp_path / "creator_0.json").write_text(json.dumps(offline_scrape(3)), encoding="utf-8")
+    settings.SCRAPER_SOURCE, settings.SCRAPER_FILE_DIR = "file", tmp_path
+    job = run(django_capture_on_commit_callbacks, handle="@Creator_0")
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert VideoSource.objects.count() == 3
+    assert job.target_label == "@creator_0"
+
+
+def test_analyze_influencer_of_a_stored_creator_skips_fetch_and_store(
+    django_capture_on_commit_callbacks,
+):
+    require_services()
+    summary = scrape_store(result=parse_scrape(offline_scrape(2)))
+    job = run(django_capture_on_commit_callbacks, author_id=summary.main_author_id)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert "ingest" not in job.counts
+    assert AuthorAnalysis.objects.filter(author_id=summary.main_author_id).exists()
+
+
+def test_analyze_influencer_unknown_handle_fails_readably_and_writes_nothing(
+    django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.SCRAPER_SOURCE, settings.SCRAPER_FILE_DIR = "file", tmp_path
+    job = run(django_capture_on_commit_callbacks, handle="nobody.here")
+    assert job.status == Job.Status.FAILED
+    assert job.error.startswith("Could not read the scrape: no scrape for @nobody.here")
+    assert job.finished_at is not None
+    assert not AuthorSource.objects.exists() and not Video.objects.exists()
+
+
+def test_analyze_influencer_file_without_the_handle_fails_before_storing(
+    django_capture_on_commit_callbacks, settings, tmp_path
+):
+    (tmp_path / "someone.json").write_text(json.dumps(offline_scrape(2)), encoding="utf-8")
+    settings.SCRAPER_SOURCE, settings.SCRAPER_FILE_DIR = "file", tmp_path
+    job = run(django_capture_on_commit_callbacks, handle="someone")
+    assert job.status == Job.Status.FAILED
+    assert "the scrape has no author @someone" in job.error
+    assert not Video.objects.exists()
+
+
+def test_analyze_influencer_a_failing_later_step_keeps_the_ingest(
+    django_capture_on_commit_callbacks, settings, tmp_path
+):
+    """A track whose audio is not audio fails its analysis: the Job is PARTIAL, rows stay."""
+    settings.MEDIA_LOCAL_ROOTS = [tmp_path]
+    broken = tmp_path / "broken.ogg"
+    broken.write_bytes(b"this is not an ogg file" * 100)
+    items = offline_scrape(3)
+    for item in items:
+        item["musicMeta"]["playUrl"] = str(broken)
+    job = run(django_capture_on_commit_callbacks, scrape=items)
+    assert job.status == Job.Status.PARTIAL, (job.status, job.error)
+    assert job.progress == 100
+    assert "music: " in job.error
+    assert VideoSource.objects.count() == 3
+    assert job.counts["ingest"]["created"]["video_sources"] == 3
+
+
+def test_analyze_influencer_enqueue_validates_its_input(db):
+    with pytest.raises(ValidationError, match="exactly one"):
+        analyze_influencer_enqueue(handle="a", scrape=[])
+    with pytest.raises(ValidationError, match="exactly one"):
+        analyze_influencer_enqueue()
+    with pytest.raises(ValidationError) as error:
+        analyze_influencer_enqueue(handle="not a handle!")
+    assert "handle" in error.value.message_dict
+    with pytest.raises(ScrapeError) as bad:
+        bad_item = {"id": "1", "author": {"id": "2"}, "stats": {"playCount": -5}}
+        analyze_influencer_enqueue(scrape={"itemList": [bad_item]})
+    assert bad.value.json_path == "$.itemList[0].stats.playCount"
+    with pytest.raises(ValidationError) as missing:
+        analyze_influencer_enqueue(author_id=987654)
+    assert "author_id" in missing.value.message_dict
+    assert not Job.objects.exists()
+
+
+def test_analyze_influencer_task_reports_a_missing_creator(db):
+    job = Job.objects.create(kind=Job.Kind.ANALYZE_INFLUENCER)
+    analyze_influencer(job.pk, author_id=424242)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (Job.Status.FAILED, "No creator with id 424242.")
+
+
+def test_analyze_influencer_enqueue_labels_the_job_before_it_runs():
+    # Nothing is sent before the transaction commits, so the Job waits, already labelled.
+    job = analyze_influencer_enqueue(scrape=offline_scrape(1))
+    assert (job.status, job.target_label, job.kind) == (
+        Job.Status.QUEUED,
+        "@creator_0",
+        Job.Kind.ANALYZE_INFLUENCER,
+    )
+
+
+def test_pipeline_module_names_the_task_it_enqueues():
+    from musicrec import pipeline
+
+    module, _, name = pipeline.TASK.rpartition(".")
+    assert getattr(importlib.import_module(module), name) is analyze_influencer
