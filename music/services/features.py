@@ -39,10 +39,10 @@ from music.services.genre import (
     labelled_tracks,
     save_owned,
 )
-from musicrec.core.jobs import BatchSummary
+from musicrec.core.jobs import BatchSummary, job_create, job_enqueue
 from musicrec.core.media import MediaFetchError, MediaUnavailable
 from musicrec.core.media_sources import AUDIO_TYPES, media_resolve
-from musicrec.core.models import AnalysisStatus, Platform
+from musicrec.core.models import AnalysisStatus, Job, Platform
 
 logger = logging.getLogger(__name__)
 
@@ -310,3 +310,28 @@ def _record_failure(music_id: int, reason: str) -> None:
         )
     except Exception:  # the database itself may be what failed
         logger.exception("could not record the failure of music %s", music_id)
+
+
+def music_analysis_enqueue(
+    *, music_ids: Sequence[int], force: bool = True, user: Any = None
+) -> Job:
+    """A Job that analyses the tracks on a worker once the current transaction commits.
+
+    `force` defaults to True: whoever asks for an analysis by hand wants it run again.
+    """
+    ids = list(dict.fromkeys(int(i) for i in music_ids))
+    job = job_create(kind=Job.Kind.MUSIC_FEATURES, created_by=user, **job_target(ids))
+    job_enqueue(job, "music.tasks.music_analyze_task", ids, force=force)
+    return job
+
+
+def job_target(music_ids: Sequence[int]) -> dict[str, Any]:
+    """What a music Job names as its target: the track for one, a count for many."""
+    if len(music_ids) == 1:
+        music = Music.objects.filter(pk=music_ids[0]).first()
+        return {
+            "target_type": "music",
+            "target_id": music_ids[0],
+            "target_label": str(music) if music else f"music {music_ids[0]}",
+        }
+    return {"target_type": "music", "target_label": f"{len(music_ids)} tracks"}

@@ -23,10 +23,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from music.models import Music, MusicSnapshot, MusicSource
+from music.services.features import job_target
 from music.services.genre import music_genre_refresh
 from music.services.merge import music_merge
-from musicrec.core.jobs import BatchSummary
-from musicrec.core.models import Platform
+from musicrec.core.jobs import BatchSummary, job_create, job_enqueue
+from musicrec.core.models import Job, Platform
 from musicrec.platforms.cache import ResultCache
 from musicrec.platforms.spotify import (
     SpotifyAuthError,
@@ -226,3 +227,11 @@ def music_enrich_many(
         if progress is not None:
             progress(100 * index // len(ids), f"Spotify: {index}/{len(ids)} tracks")
     return summary
+
+
+def music_enrichment_enqueue(*, music_ids: Sequence[int], user: Any = None) -> Job:
+    """A Job that matches the tracks on Spotify on a worker once the transaction commits."""
+    ids = list(dict.fromkeys(int(i) for i in music_ids))
+    job = job_create(kind=Job.Kind.SPOTIFY_MATCH, created_by=user, **job_target(ids))
+    job_enqueue(job, "music.tasks.music_enrich_task", ids)
+    return job

@@ -4,6 +4,7 @@ Production differs only by environment variables (see README's configuration tab
 .env.example). With no variables at all the app runs on SQLite and the django-q2 ORM broker.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -283,6 +284,9 @@ MEDIA_LOCAL_ROOTS = [
 # --- Analysis -----------------------------------------------------------------------------
 
 NUMBA_CACHE_DIR = env("NUMBA_CACHE_DIR", default=str(BASE_DIR / ".cache" / "numba"))
+# numba reads it from the environment when librosa is first imported: only the first process on
+# a machine pays the JIT compile.
+os.environ.setdefault("NUMBA_CACHE_DIR", NUMBA_CACHE_DIR)
 AUTHOR_WINDOW_VIDEOS = env.int("AUTHOR_WINDOW_VIDEOS", default=30)
 AUTHOR_WINDOW_DAYS = env.int("AUTHOR_WINDOW_DAYS", default=90)
 
