@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def creator(handle: str, *, videos: int = 2, **account) -> Author:
-    author = AuthorSourceFactory(handle=handle, followers=30_000, **account).author
+    author = AuthorSourceFactory(
+        author__name=handle.title(), handle=handle, followers=30_000, **account
+    ).author
     for days in range(1, videos + 1):
         video = VideoFactory(author=author, posted_at=timezone.now() - timedelta(days=days))
         VideoSourceFactory(
@@ -35,6 +37,7 @@ def run(*args: str) -> tuple[str, str]:
 
 
 def test_analyze_authors_without_handles_analyses_every_creator() -> None:
+    # printed in name order: Lunamoves, Sciencewithsam
     luna = creator("lunamoves")
     sam = creator("sciencewithsam", videos=0)
     AuthorFactory(name="An Artist", is_creator=False, is_artist=True)
