@@ -29,3 +29,41 @@ class JobSerializer(serializers.ModelSerializer):
             "is_finished",
         ]
         read_only_fields = fields
+
+
+class AnalyzeTiktokSerializer(serializers.Serializer):
+    """Analyse one influencer: give a handle to fetch, or a scrape result you already have."""
+
+    handle = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="TikTok handle, with or without '@'; fetched from the configured scraper.",
+    )
+    scrape = serializers.JSONField(
+        required=False,
+        help_text=(
+            "A scrape result: TikTok web JSON (userInfo / itemList), an Apify tiktok-scraper "
+            "dataset (nested or dotted keys) or a tiktok-scraper collector file."
+        ),
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        given = [name for name in ("handle", "scrape") if attrs.get(name) not in (None, "")]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        "Give exactly one of 'handle' or 'scrape' (or upload a file)."
+                    ]
+                }
+            )
+        return attrs
+
+
+class AnalyzeTiktokUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A scrape result file (JSON), up to SCRAPE_MAX_BYTES.")
+
+
+class AnalyzeTiktokAcceptedSerializer(serializers.Serializer):
+    job = JobSerializer()
+    status_url = serializers.CharField(help_text="Poll this until the job `is_finished`.")

@@ -5,4 +5,5 @@ from musicrec.core.api import views
 urlpatterns = [
     path("jobs", views.JobListApi.as_view(), name="job-list"),
     path("jobs/<int:pk>", views.JobDetailApi.as_view(), name="job-detail"),
+    path("analyze-tiktok", views.AnalyzeTiktokApi.as_view(), name="analyze-tiktok"),
 ]

@@ -1,11 +1,33 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from rest_framework import generics
+import json
+from typing import Any
 
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from musicrec import pipeline
 from musicrec.core import job_selectors
-from musicrec.core.api.serializers import JobSerializer
+from musicrec.core.api.serializers import (
+    AnalyzeTiktokAcceptedSerializer,
+    AnalyzeTiktokSerializer,
+    AnalyzeTiktokUploadSerializer,
+    JobSerializer,
+)
 from musicrec.core.models import Job
+from musicrec.core.sizes import human_size
+from musicrec.platforms.tiktok import ScrapeError, parse_scrape_bytes
+
+# Multipart framing around an uploaded file: boundaries and part headers, a few hundred bytes.
+_MULTIPART_OVERHEAD = 64 * 1024
 
 
 class JobListApi(generics.ListAPIView):
@@ -26,3 +48,71 @@ class JobDetailApi(generics.RetrieveAPIView):
 
     def get_queryset(self) -> QuerySet[Job]:
         return job_selectors.job_list()
+
+
+class AnalyzeTiktokApi(APIView):
+    """Analyse a TikTok influencer on a worker: fetch by handle, or store a scrape you send.
+
+    The scrape (JSON body `scrape`, or an uploaded `file`) is read before anything is queued, so
+    a bad one is answered 400 naming the field, the JSON path and the reason. Then the answer is
+    202 with the Job to poll; the worker stores the scrape and runs the analyses.
+    """
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={
+            "application/json": AnalyzeTiktokSerializer,
+            "multipart/form-data": AnalyzeTiktokUploadSerializer,
+        },
+        responses={
+            202: OpenApiResponse(AnalyzeTiktokAcceptedSerializer, description="Queued."),
+            400: OpenApiResponse(description="Bad handle or scrape: field, JSON path, reason."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        upload = request.content_type.startswith("multipart/")
+        field = "file" if upload else "scrape"
+        limit = int(settings.SCRAPE_MAX_BYTES)
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+        if size > limit + (_MULTIPART_OVERHEAD if upload else 0):
+            raise ValidationError(
+                {field: [f"the request is {human_size(size)}, over the {human_size(limit)} limit"]}
+            )
+        try:
+            if upload:
+                job = self._enqueue_upload(request, limit)
+            else:
+                data = AnalyzeTiktokSerializer(data=request.data)
+                data.is_valid(raise_exception=True)
+                job = pipeline.analyze_influencer_enqueue(
+                    handle=data.validated_data.get("handle"),
+                    scrape=data.validated_data.get("scrape"),
+                    user=request.user,
+                )
+        except ScrapeError as error:
+            raise ValidationError({field: [str(error)]}) from None
+        status_url = reverse("api-v1:job-detail", args=[job.pk])
+        body = {"job": JobSerializer(job).data, "status_url": status_url}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": status_url})
+
+    def _enqueue_upload(self, request: Request, limit: int) -> Job:
+        form = AnalyzeTiktokUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        name = upload.name or "upload.json"
+        if upload.size > limit:
+            raise ScrapeError(
+                f"file is {human_size(upload.size)}, over the {human_size(limit)} limit",
+                path=name,
+            )
+        raw = upload.read(limit + 1)
+        try:
+            data: Any = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            parse_scrape_bytes(raw, source_name=name, max_bytes=limit)  # raises, saying why
+            raise
+        try:
+            return pipeline.analyze_influencer_enqueue(scrape=data, user=request.user)
+        except ScrapeError as error:
+            raise ScrapeError(error.reason, path=name, json_path=error.json_path) from None
