@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from music.api import views
+
+urlpatterns = [
+    path("music", views.MusicListApi.as_view(), name="music-list"),
+    path("music/<int:pk>", views.MusicDetailApi.as_view(), name="music-detail"),
+    path("music/<int:pk>/analyze", views.MusicAnalyzeApi.as_view(), name="music-analyze"),
+]

@@ -1,0 +1,82 @@
+"""Filters and ordering for music lists (the API; the dashboard list reuses them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import F, OrderBy, QuerySet
+from rest_framework.filters import OrderingFilter
+
+from music import selectors
+from music.models import Music
+from musicrec.core.descriptors import GENRES, MOODS
+
+
+class MusicFilter(django_filters.FilterSet):
+    """Tracks by genre, mood, tempo range, commercial clearance, kind and text.
+
+    Genre, mood and tempo read the stored features, so tracks not analysed yet match none of
+    them. Original sounds are left out unless `is_original` is given.
+    """
+
+    search = django_filters.CharFilter(
+        method="filter_search", label="Title, artist, album or ISRC contains (every word)."
+    )
+    genre = django_filters.ChoiceFilter(
+        field_name="features__genre", choices=list(GENRES.items()), label="Top genre."
+    )
+    mood = django_filters.ChoiceFilter(
+        field_name="features__top_mood", choices=list(MOODS.items()), label="Top mood."
+    )
+    tempo_min = django_filters.NumberFilter(
+        field_name="features__tempo_bpm", lookup_expr="gte", label="At least this many BPM."
+    )
+    tempo_max = django_filters.NumberFilter(
+        field_name="features__tempo_bpm", lookup_expr="lte", label="At most this many BPM."
+    )
+    commercial_ok = django_filters.BooleanFilter(
+        label="Cleared for business use (true/false); unknown tracks match neither."
+    )
+    is_original = django_filters.BooleanFilter(
+        field_name="is_original_sound",
+        label="true: only creators' original sounds; false (default): catalogue tracks.",
+    )
+    early_trend = django_filters.BooleanFilter(
+        field_name="features__early_trend", label="Rising on Spotify while rare on TikTok."
+    )
+
+    class Meta:
+        model = Music
+        fields = ["search", "genre", "mood", "commercial_ok", "is_original", "early_trend"]
+
+    def filter_queryset(self, queryset: QuerySet[Music]) -> QuerySet[Music]:
+        if self.form.cleaned_data.get("is_original") is None:
+            queryset = queryset.filter(is_original_sound=False)
+        return super().filter_queryset(queryset)
+
+    def filter_search(self, queryset: QuerySet[Music], name: str, value: str) -> QuerySet[Music]:
+        return selectors.music_list_filter(queryset, search=value)
+
+
+class NullsLastOrderingFilter(OrderingFilter):
+    """DRF's ordering with unknown values last in both directions, on every database.
+
+    PostgreSQL sorts NULL first when descending and SQLite last; a track never ranked should not
+    top a "most popular" list on either.
+    """
+
+    def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> QuerySet:
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        # pk last keeps pages stable when many rows tie (every track without features)
+        return queryset.order_by(*(self._nulls_last(term) for term in ordering), "pk")
+
+    @staticmethod
+    def _nulls_last(term: str | OrderBy) -> OrderBy:
+        if not isinstance(term, str):
+            return term
+        if term.startswith("-"):
+            return F(term[1:]).desc(nulls_last=True)
+        return F(term).asc(nulls_last=True)
