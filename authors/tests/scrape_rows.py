@@ -1,8 +1,9 @@
 """Store a parsed scrape as rows, for tests of the profile analysis on real samples.
 
-The ingest service (`musicrec.ingest.scrape_store`) is another engineer's and is not relied on
-here: these rows are built with the factories from the parser's records, field for field, so
-the tests check our loader against the records the parser produced.
+Two ways, and the tests use both: `store_scrape` builds the rows with the factories from the
+parser's records, field for field, so the loader is checked against exactly what the parser
+produced; `store_with_ingest` goes through the real ingest (`musicrec.ingest.scrape_store`),
+so the loader is also checked against what production writes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from music.tests.factories import MusicFactory, MusicSourceFactory
 from musicrec.platforms.tiktok import ScrapeResult
 from videos.models import VideoSource
 from videos.tests.factories import VideoFactory, VideoMusicFactory, VideoSourceFactory
+
+
+def store_with_ingest(result: ScrapeResult, *, scraped_at: datetime) -> Author:
+    from musicrec.ingest import scrape_store
+
+    summary = scrape_store(result=result, scraped_at=scraped_at)
+    return Author.objects.get(pk=summary.main_author_id)
 
 
 def store_scrape(result: ScrapeResult, *, scraped_at: datetime) -> Author:

@@ -28,7 +28,7 @@ from authors.analysis import (
 )
 from authors.models import Author, AuthorAnalysis
 from authors.tests.factories import AuthorFactory, AuthorSnapshotFactory, AuthorSourceFactory
-from authors.tests.scrape_rows import store_scrape
+from authors.tests.scrape_rows import store_scrape, store_with_ingest
 from music.models import MusicFeatures
 from music.tests.factories import MusicFactory, MusicFeaturesFactory, MusicSourceFactory
 from musicrec.core.descriptors import Descriptor, Label
@@ -114,13 +114,17 @@ def assert_columns_match(analysis: AuthorAnalysis, expected: dict[str, Any]) -> 
 # --- real samples -----------------------------------------------------------------------------
 
 
+STORES = pytest.mark.parametrize("store", [store_scrape, store_with_ingest], ids=["rows", "ingest"])
+
+
+@STORES
 @pytest.mark.parametrize("as_strings", [False, True], ids=["int counts", "string counts"])
-def test_author_analyze_stores_the_pure_result_for_a_real_feed(as_strings: bool) -> None:
+def test_author_analyze_stores_the_pure_result_for_a_real_feed(as_strings: bool, store) -> None:
     items = json.loads(SAMPLE.read_text())
     result = parse_scrape(stringified(items) if as_strings else items, source_name=SAMPLE.name)
     scraped_at = result.scraped_at
     assert scraped_at is not None
-    author = store_scrape(result, scraped_at=scraped_at)
+    author = store(result, scraped_at=scraped_at)
 
     analysis = services.author_analyze(author_id=author.pk, now=scraped_at)
 
@@ -140,14 +144,15 @@ def test_author_analyze_stores_the_pure_result_for_a_real_feed(as_strings: bool)
     assert "Growth needs at least two stat snapshots." in analysis.notes
 
 
-def test_author_analyze_two_demo_scrapes_give_growth_and_keep_the_pinned_post() -> None:
+@STORES
+def test_author_analyze_two_demo_scrapes_give_growth_and_keep_the_pinned_post(store) -> None:
     results = [
         parse_scrape(json.loads((DEMO / day / "lunamoves.json").read_text()))
         for day in ("2026-11-10", "2026-11-24")
     ]
     for result in results:
         assert result.scraped_at is not None
-        author = store_scrape(result, scraped_at=result.scraped_at)
+        author = store(result, scraped_at=result.scraped_at)
     latest = results[-1]
     now = latest.scraped_at
     assert now is not None
