@@ -1,6 +1,41 @@
-from django.contrib import admin
+"""Music curation: tracks with their genre label, re-analysis, Spotify matching and merging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
+from music.services.features import music_analysis_enqueue
+from music.services.genre import genre_choices, music_features_set_genre
+from music.services.merge import music_merge
+from music.services.spotify import music_enrichment_enqueue, spotify_enabled
+
+MERGE_TEMPLATE = "admin/music/merge_confirmation.html"
+
+
+def genre_summary(features: MusicFeatures | None) -> str:
+    """ "pop (catalogue, 100%)": the genre with where it came from and how sure we are."""
+    if features is None or not features.genre:
+        return "—"
+    confidence = (
+        f", {features.genre_confidence:.0%}" if features.genre_confidence is not None else ""
+    )
+    return f"{features.genre} ({features.get_genre_source_display().lower()}{confidence})"
+
+
+def _features(music: Music) -> MusicFeatures | None:
+    try:
+        return music.features
+    except MusicFeatures.DoesNotExist:
+        return None
 
 
 class MusicSourceInline(admin.StackedInline):
@@ -20,9 +55,12 @@ class MusicSourceInline(admin.StackedInline):
 
 
 class MusicFeaturesInline(admin.StackedInline):
+    """Read-only here; the genre is edited on the features page (the change link)."""
+
     model = MusicFeatures
     extra = 0
     can_delete = False
+    show_change_link = True
     readonly_fields = [f.name for f in MusicFeatures._meta.fields if f.name != "id"]
     fields = readonly_fields
 
@@ -32,17 +70,113 @@ class MusicAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "artist_name",
+        "genre_label",
+        "top_mood",
+        "tempo",
         "is_original_sound",
         "commercial_ok",
         "isrc",
         "duration_s",
     ]
-    list_filter = ["is_original_sound", "commercial_ok", "sources__platform", "features__genre"]
+    list_filter = [
+        "is_original_sound",
+        "commercial_ok",
+        "sources__platform",
+        "features__genre",
+        "features__genre_source",
+        "features__status",
+    ]
     list_editable = ["commercial_ok"]
     search_fields = ["title", "artist_name", "isrc", "sources__external_id"]
-    list_select_related = ["artist"]
+    list_select_related = ["artist", "features"]
     autocomplete_fields = ["artist"]
     inlines = [MusicSourceInline, MusicFeaturesInline]
+    actions = ["reanalyze", "match_on_spotify", "merge_selected"]
+
+    @admin.display(description="Genre (source, confidence)", ordering="features__genre")
+    def genre_label(self, obj: Music) -> str:
+        return genre_summary(_features(obj))
+
+    @admin.display(description="Mood", ordering="features__top_mood")
+    def top_mood(self, obj: Music) -> str:
+        features = _features(obj)
+        return features.top_mood if features and features.top_mood else "—"
+
+    @admin.display(description="BPM", ordering="features__tempo_bpm")
+    def tempo(self, obj: Music) -> str:
+        features = _features(obj)
+        return f"{features.tempo_bpm:.1f}" if features and features.tempo_bpm else "—"
+
+    @admin.action(description="Re-run audio analysis")
+    def reanalyze(self, request: HttpRequest, queryset: QuerySet[Music]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        job = music_analysis_enqueue(music_ids=ids, force=True, user=request.user)
+        self.message_user(
+            request, f"Queued the audio analysis of {len(ids)} track(s) as job {job.pk}."
+        )
+
+    @admin.action(description="Match on Spotify")
+    def match_on_spotify(self, request: HttpRequest, queryset: QuerySet[Music]) -> None:
+        if not spotify_enabled():
+            self.message_user(
+                request,
+                "Spotify is not configured: set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.",
+                messages.WARNING,
+            )
+            return
+        ids = list(queryset.values_list("pk", flat=True))
+        job = music_enrichment_enqueue(music_ids=ids, user=request.user)
+        self.message_user(
+            request, f"Queued Spotify matching of {len(ids)} track(s) as job {job.pk}."
+        )
+
+    @admin.action(description="Merge selected music into the first")
+    def merge_selected(
+        self, request: HttpRequest, queryset: QuerySet[Music]
+    ) -> HttpResponse | None:
+        """Ask which track to keep (a released track, then the oldest, is proposed), then merge."""
+        tracks = sorted(
+            queryset.select_related("features"), key=lambda m: (m.is_original_sound, m.pk)
+        )
+        if len(tracks) < 2:
+            self.message_user(request, "Select at least two tracks to merge.", messages.WARNING)
+            return None
+        if request.POST.get("post") == "yes":
+            keep = next((m for m in tracks if str(m.pk) == request.POST.get("keep")), None)
+            if keep is None:
+                self.message_user(request, "Choose the track to keep.", messages.ERROR)
+                return None
+            try:
+                for duplicate in tracks:
+                    if duplicate.pk != keep.pk:
+                        keep = music_merge(keep=keep, duplicate=duplicate)
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"Merge failed: {'; '.join(exc.messages)}", messages.ERROR
+                )
+                return None
+            self.message_user(
+                request, f"Merged {len(tracks) - 1} track(s) into “{keep}”.", messages.SUCCESS
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge music",
+            "opts": self.model._meta,
+            "rows": [
+                {
+                    "track": m,
+                    "genre": genre_summary(_features(m)),
+                    "sources": m.sources.count(),
+                    "videos": m.video_links.count(),
+                    "recommended": m.recommendation_items.count(),
+                }
+                for m in tracks
+            ],
+            "keep_pk": tracks[0].pk,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, MERGE_TEMPLATE, context)
 
 
 class MusicSnapshotInline(admin.TabularInline):
@@ -71,8 +205,24 @@ class MusicSnapshotAdmin(admin.ModelAdmin):
     date_hierarchy = "taken_at"
 
 
+class MusicFeaturesForm(forms.ModelForm):
+    genre = forms.ChoiceField(
+        choices=genre_choices,
+        required=False,
+        help_text="Set a genre to override every automatic source (it then reads “curator”); "
+        "choose “automatic” to hand it back to the catalogue, Spotify or the estimates.",
+    )
+
+    class Meta:
+        model = MusicFeatures
+        fields = ["genre"]
+
+
 @admin.register(MusicFeatures)
 class MusicFeaturesAdmin(admin.ModelAdmin):
+    """Measured values are read-only; a curator may set the genre."""
+
+    form = MusicFeaturesForm
     list_display = [
         "music",
         "status",
@@ -86,8 +236,43 @@ class MusicFeaturesAdmin(admin.ModelAdmin):
         "genre_source",
         "genre_confidence",
         "top_mood",
+        "popularity_percentile",
+        "early_trend",
     ]
-    list_filter = ["status", "feature_source", "genre", "genre_source", "top_mood", "mode"]
+    list_filter = [
+        "status",
+        "feature_source",
+        "genre",
+        "genre_source",
+        "top_mood",
+        "mode",
+        "early_trend",
+    ]
     search_fields = ["music__title", "music__artist_name"]
     list_select_related = ["music"]
-    readonly_fields = ["analyzed_at", "version", "detail"]
+    readonly_fields = [f.name for f in MusicFeatures._meta.fields if f.name not in {"id", "genre"}]
+    actions = ["reanalyze"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # features come from analysis and imports
+
+    def save_model(
+        self, request: HttpRequest, obj: MusicFeatures, form: forms.ModelForm, change: bool
+    ) -> None:
+        if "genre" in form.changed_data:
+            updated = music_features_set_genre(
+                music_id=obj.music_id, genre=form.cleaned_data["genre"]
+            )
+            for name in ("genre", "genre_source", "genre_confidence", "genres"):
+                setattr(obj, name, getattr(updated, name))
+
+    @admin.action(description="Re-run audio analysis")
+    def reanalyze(self, request: HttpRequest, queryset: QuerySet[MusicFeatures]) -> None:
+        ids = list(queryset.values_list("music_id", flat=True))
+        job = music_analysis_enqueue(music_ids=ids, force=True, user=request.user)
+        self.message_user(
+            request, f"Queued the audio analysis of {len(ids)} track(s) as job {job.pk}."
+        )
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["music", "genre", *[f for f in self.readonly_fields if f != "music"]]
