@@ -298,6 +298,14 @@ SPOTIFY_CLIENT_SECRET = env("SPOTIFY_CLIENT_SECRET", default="")
 SPOTIFY_TIMEOUT = env.float("SPOTIFY_TIMEOUT", default=10.0)
 SPOTIFY_MAX_RETRIES = env.int("SPOTIFY_MAX_RETRIES", default=3)
 
+# --- Recommender --------------------------------------------------------------------------
+
+# Default component weights (chosen by `manage.py evaluate_recommender --search`, see
+# docs/engine.md); a request may override any of them.
+from recommendations.weights import DEFAULT_WEIGHTS  # noqa: E402
+
+RECOMMENDER_WEIGHTS = dict(DEFAULT_WEIGHTS)
+
 # --- Tests --------------------------------------------------------------------------------
 
 # When set (CI does), tests that need PostgreSQL/Redis/Chromium fail instead of skipping.

@@ -1,3 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from recommendations.api import views
+
+urlpatterns = [
+    path(
+        "authors/<int:pk>/recommendations",
+        views.AuthorRecommendationsApi.as_view(),
+        name="author-recommendations",
+    ),
+    path("recommend-music", views.RecommendMusicApi.as_view(), name="recommend-music"),
+    path(
+        "recommendations/<int:run>/items/<int:pk>/feedback",
+        views.RecommendationFeedbackApi.as_view(),
+        name="recommendation-feedback",
+    ),
+    path(
+        "recommendations/available-genre-seeds",
+        views.GenreSeedsApi.as_view(),
+        name="recommendation-genre-seeds",
+    ),
+    path("recommendations", views.SpotifyRecommendationsApi.as_view(), name="recommendations"),
+]

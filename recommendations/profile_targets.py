@@ -1,0 +1,259 @@
+"""Engine targets from stored analyses: a creator's profile analysis and a video's content.
+
+Pure (plain dicts in, `Target` out), so the services, the evaluation and the tests build targets
+the same way. The creator's target is the content profile the profile analysis stores
+(`AuthorAnalysis.metrics["content_profile"]`) plus, from the music habits
+(`metrics["music"]["attribute_lift"]`), the genres and tempo band their best-engaging videos
+used. A video's target is its own content analysis with the creator's profile filling what the
+video does not say (video analysis has no genres, and a text-only analysis no tempo).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from musicrec.core.descriptors import (
+    GENRE_KEYS,
+    MOOD_KEYS,
+    TEMPO_BANDS,
+    moods_from_valence_arousal,
+    normalise_weights,
+)
+
+from .targets import TIER_LEAN, Target
+
+# A music-habit group only says "this works better for them" when it engaged clearly better than
+# their median (lift over 1) on at least three videos (the analysis reports no lift below that).
+MIN_BEST_LIFT = 1.0
+# Open tempo bands are closed at playable tempi before taking their centre.
+_BAND_FLOOR, _BAND_CEILING = 60.0, 180.0
+# The parts of a video's content analysis that are measured on its soundtrack, i.e. on the
+# music the video already uses (see `without_soundtrack`).
+SOUNDTRACK = "soundtrack"
+# The visual-pace tempo stand-in of the video analysis (videos.content.PACE_TEMPO_RANGE).
+PACE_TEMPO_RANGE = (70.0, 150.0)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _weights(value: Any, allowed: Sequence[str]) -> dict[str, float]:
+    """A stored {label: weight} dict restricted to the vocabulary; malformed entries dropped."""
+    if not isinstance(value, Mapping):
+        return {}
+    out = {}
+    for key, weight in value.items():
+        number = _number(weight)
+        if key in allowed and number is not None and number > 0:
+            out[str(key)] = number
+    return out
+
+
+def _band_centre(name: str) -> float | None:
+    for band, low, high in TEMPO_BANDS:
+        if band == name:
+            low, high = max(low, _BAND_FLOOR), min(high, _BAND_CEILING)
+            return math.sqrt(low * high)  # tempo is perceived in ratios: the geometric centre
+    return None
+
+
+def _in_band(tempo: float, name: str) -> bool:
+    """Whether the tempo, or its half or double, lies in the band."""
+    for band, low, high in TEMPO_BANDS:
+        if band == name:
+            return any(low <= tempo * f < high for f in (1.0, 0.5, 2.0))
+    return False
+
+
+def best_music(lifts: Any, profile_tempo: float | None) -> tuple[dict[str, float], float | None]:
+    """(best_genres, best_tempo_bpm) from the music-habit lift rows.
+
+    Genres whose videos engaged above the creator's median weigh by how much (lift - 1). The
+    best tempo band (highest lift over 1) becomes a tempo only when the profile's own tempo is
+    outside it; inside it the profile tempo is already the sharper target.
+    """
+    genres: dict[str, float] = {}
+    best_band: tuple[float, str] | None = None
+    for row in lifts if isinstance(lifts, Sequence) else ():
+        if not isinstance(row, Mapping):
+            continue
+        lift = _number(row.get("lift"))
+        value = row.get("value")
+        if lift is None or lift <= MIN_BEST_LIFT or not isinstance(value, str):
+            continue
+        if row.get("attribute") == "genre" and value in GENRE_KEYS:
+            genres[value] = round(lift - MIN_BEST_LIFT, 4)
+        elif row.get("attribute") == "tempo_band" and (best_band is None or lift > best_band[0]):
+            best_band = (lift, value)
+    tempo = None
+    if best_band is not None and not (profile_tempo and _in_band(profile_tempo, best_band[1])):
+        tempo = _band_centre(best_band[1])
+    return genres, tempo
+
+
+def author_target(
+    metrics: Mapping[str, Any] | None,
+    *,
+    tier: str | None = None,
+    followers: int | None = None,
+) -> Target:
+    """The creator's target from their stored analysis `metrics` (None: not analysed yet).
+
+    `tier` / `followers` come from the analysis columns or, for a creator not analysed yet, from
+    their account, so even a cold start gets the tier adjustment.
+    """
+    metrics = metrics if isinstance(metrics, Mapping) else {}
+    profile = metrics.get("content_profile")
+    profile = profile if isinstance(profile, Mapping) else {}
+    reach = metrics.get("reach")
+    reach = reach if isinstance(reach, Mapping) else {}
+    tier = tier or reach.get("tier") or None
+    if tier not in TIER_LEAN:
+        tier = None
+    if followers is None and isinstance(reach.get("followers"), int):
+        followers = int(reach["followers"])
+    music = metrics.get("music")
+    lifts = music.get("attribute_lift") if isinstance(music, Mapping) else None
+    tempo = _number(profile.get("tempo_bpm"))
+    tempo = tempo if tempo and tempo > 0 else None
+    best_genres, best_tempo = best_music(lifts, tempo)
+    consistency = profile.get("consistency")
+    return Target(
+        kind="author",
+        tempo_bpm=tempo,
+        energy=_number(profile.get("energy")),
+        valence=_number(profile.get("valence")),
+        arousal=_number(profile.get("arousal")),
+        danceability=_number(profile.get("danceability")),
+        genres=_weights(profile.get("genres"), GENRE_KEYS),
+        moods=_weights(profile.get("moods"), MOOD_KEYS),
+        best_genres=best_genres,
+        best_tempo_bpm=best_tempo,
+        tier=tier,
+        follower_count=followers,
+        consistency={
+            str(k): _number(v)
+            for k, v in (consistency.items() if isinstance(consistency, Mapping) else ())
+        },
+    )
+
+
+def _blend_without(evidence: Mapping[str, Any], name: str) -> float | None:
+    """Re-blend one fused value from its recorded signals, leaving the soundtrack out."""
+    entry = evidence.get(name)
+    if not isinstance(entry, Mapping):
+        return None
+    signals = entry.get("signals") if isinstance(entry.get("signals"), Mapping) else {}
+    weights = entry.get("weights") if isinstance(entry.get("weights"), Mapping) else {}
+    kept = {
+        k: (_number(v), _number(weights.get(k)))
+        for k, v in signals.items()
+        if k != SOUNDTRACK and _number(v) is not None and (_number(weights.get(k)) or 0) > 0
+    }
+    total = sum(w for _, w in kept.values() if w)
+    if total <= 0:
+        return None
+    value = sum(v * w for v, w in kept.values() if v is not None and w) / total
+    return min(max(value, 0.0), 1.0)
+
+
+def without_soundtrack(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A video analysis with everything measured on its soundtrack taken out.
+
+    The soundtrack of a posted video *is* the track it used, so in an offline evaluation that
+    hides the track, the video's tempo, energy, arousal, valence and danceability heard in it
+    would leak the answer. Values fused from several signals are re-blended from the evidence the
+    analysis recorded (picture, pace, caption); values heard only in the soundtrack are dropped.
+    Without recorded evidence, every value the soundtrack could have shaped is dropped.
+    """
+    detail = fields.get("detail") if isinstance(fields.get("detail"), Mapping) else {}
+    evidence = detail.get("evidence") if isinstance(detail.get("evidence"), Mapping) else None
+    out = dict(fields)
+    heard = fields.get("tempo_source") == SOUNDTRACK or (
+        evidence is not None and any(_mentions_soundtrack(e) for e in evidence.values())
+    )
+    if not heard and evidence is not None:
+        return out
+    out["danceability"] = None
+    if evidence is None:
+        for name in ("tempo_bpm", "energy", "arousal", "valence"):
+            out[name] = None
+        out["moods"] = {}
+        return out
+    for name in ("energy", "arousal", "valence"):
+        out[name] = _blend_without(evidence, name)
+    out["tempo_bpm"] = fields.get("tempo_bpm") if fields.get("tempo_source") != SOUNDTRACK else None
+    pace = evidence.get("visual_pace")
+    if out["tempo_bpm"] is None and isinstance(pace, Mapping) and _number(pace.get("value")):
+        low, high = PACE_TEMPO_RANGE
+        out["tempo_bpm"] = round(low + (high - low) * float(pace["value"]), 1)
+    moods: dict[str, float] = {}
+    if out["valence"] is not None and out["arousal"] is not None:
+        moods = moods_from_valence_arousal(out["valence"], out["arousal"])
+    mood_signals = evidence.get("moods")
+    cues = (
+        mood_signals.get("signals", {}).get("text cues")
+        if isinstance(mood_signals, Mapping)
+        else None
+    )
+    cues = _weights(cues, MOOD_KEYS)
+    if cues:
+        moods = normalise_weights(
+            {k: moods.get(k, 0.0) + cues.get(k, 0.0) for k in {*moods, *cues}}
+        )
+    out["moods"] = moods
+    return out
+
+
+def _mentions_soundtrack(entry: Any) -> bool:
+    if not isinstance(entry, Mapping):
+        return False
+    signals = entry.get("signals")
+    return entry.get("source") == SOUNDTRACK or (
+        isinstance(signals, Mapping) and SOUNDTRACK in signals
+    )
+
+
+def video_target(fields: Mapping[str, Any], author: Target | None = None) -> Target:
+    """A video's target: its analysis values, the creator's profile for what it lacks.
+
+    `fields` holds the VideoContentAnalysis columns (tempo_bpm, energy, valence, arousal,
+    danceability, top_mood) and `moods` (the analysis's full mood weights, from its detail).
+    Genres, the best-videos music, tier and consistency always come from the creator: a video
+    analysis describes the picture and sound, not a genre.
+    """
+    author = author or Target()
+    moods = _weights(fields.get("moods"), MOOD_KEYS)
+    top_mood = fields.get("top_mood")
+    if not moods and isinstance(top_mood, str) and top_mood in MOOD_KEYS:
+        moods = {top_mood: 1.0}
+
+    def pick(name: str) -> float | None:
+        value = _number(fields.get(name))
+        return value if value is not None else getattr(author, name)
+
+    own_mood = _number(fields.get("valence")) is not None and (
+        _number(fields.get("arousal")) is not None
+    )
+    tempo = _number(fields.get("tempo_bpm"))
+    return Target(
+        kind="video",
+        tempo_bpm=tempo if tempo and tempo > 0 else author.tempo_bpm,
+        energy=pick("energy"),
+        valence=pick("valence") if own_mood or not moods else None,
+        arousal=pick("arousal") if own_mood or not moods else None,
+        danceability=pick("danceability"),
+        genres=dict(author.genres),
+        moods=moods or dict(author.moods),
+        best_genres=dict(author.best_genres),
+        best_tempo_bpm=None,
+        tier=author.tier,
+        follower_count=author.follower_count,
+        consistency={},
+    )

@@ -1,0 +1,124 @@
+"""Reads for recommendations: the creator, video and feedback a request needs, and stored runs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+
+from authors.models import Author, AuthorSource
+from music.models import Music, MusicSource
+from musicrec.core.models import Platform
+from videos.models import Video, VideoMusic
+
+from .models import Feedback, RecommendationItem, RecommendationRun
+
+# Spotify ids are 22 base-62 characters.
+SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
+
+
+def _tiktok_account(field: str) -> Subquery:
+    accounts = AuthorSource.objects.filter(author=OuterRef("pk"), platform=Platform.TIKTOK)
+    ordered = accounts.order_by(F("last_scraped_at").desc(nulls_last=True), "-pk")
+    return Subquery(ordered.values(field)[:1])
+
+
+def author_for_recommendation(
+    *, author_id: int | None = None, handle: str | None = None
+) -> Author | None:
+    """The creator with their stored analysis and TikTok handle and followers, in one query.
+
+    By id, or by handle (case-insensitive, "@" optional, any platform's account).
+    """
+    queryset = Author.objects.select_related("analysis").annotate(
+        handle=_tiktok_account("handle"), followers=_tiktok_account("followers")
+    )
+    if author_id is not None:
+        return queryset.filter(pk=author_id).first()
+    wanted = (handle or "").strip().lstrip("@").strip()
+    if not wanted:
+        return None
+    matches = AuthorSource.objects.filter(handle__iexact=wanted).values("author_id")
+    return queryset.filter(pk__in=matches).order_by("pk").first()
+
+
+def video_for_recommendation(video_id: int) -> Video | None:
+    return Video.objects.select_related("content_analysis").filter(pk=video_id).first()
+
+
+def used_music_ids(author_id: int) -> set[int]:
+    """Every track the creator used in any of their videos."""
+    links = VideoMusic.objects.filter(video__author_id=author_id).values_list("music_id", flat=True)
+    return set(links)
+
+
+def feedback_ids(author_id: int) -> tuple[set[int], set[int]]:
+    """(kept, rejected) track ids of a creator, in one query."""
+    kept: set[int] = set()
+    rejected: set[int] = set()
+    rows = Feedback.objects.filter(author_id=author_id).values_list("music_id", "verdict")
+    for music_id, verdict in rows:
+        (kept if verdict == Feedback.Verdict.KEEP else rejected).add(music_id)
+    return kept, rejected
+
+
+def run_list() -> QuerySet[RecommendationRun]:
+    """Runs, newest first, with their creator (and TikTok accounts as `tiktok_accounts`), video
+    and items (with music and its artist) loaded: three queries for any number of runs."""
+    items = RecommendationItem.objects.select_related("music", "music__artist").order_by("rank")
+    accounts = AuthorSource.objects.filter(platform=Platform.TIKTOK).order_by(
+        F("last_scraped_at").desc(nulls_last=True), "-pk"
+    )
+    return (
+        RecommendationRun.objects.select_related("author", "video", "created_by")
+        .prefetch_related(
+            Prefetch("items", queryset=items),
+            Prefetch("author__sources", queryset=accounts, to_attr="tiktok_accounts"),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def run_get(run_id: int) -> RecommendationRun | None:
+    return run_list().filter(pk=run_id).first()
+
+
+def run_item_get(*, run_id: int, item_id: int) -> RecommendationItem | None:
+    """An item of a run (None when the item is not part of that run)."""
+    return (
+        RecommendationItem.objects.select_related("run", "music")
+        .filter(pk=item_id, run_id=run_id)
+        .first()
+    )
+
+
+def music_ids_for_spotify_tracks(spotify_ids: Iterable[str]) -> dict[str, int]:
+    """Our track for each Spotify track id we know (Spotify or imported-catalogue sources)."""
+    wanted = [i for i in spotify_ids if SPOTIFY_ID.match(i)]
+    if not wanted:
+        return {}
+    rows = MusicSource.objects.filter(
+        platform__in=(Platform.SPOTIFY, Platform.CATALOGUE), external_id__in=wanted
+    ).values_list("external_id", "music_id")
+    return dict(rows)
+
+
+def author_ids_for_spotify_artists(spotify_ids: Iterable[str]) -> dict[str, int]:
+    """Our artist for each Spotify artist id we know (Spotify accounts of authors)."""
+    wanted = [i for i in spotify_ids if SPOTIFY_ID.match(i)]
+    if not wanted:
+        return {}
+    rows = AuthorSource.objects.filter(
+        platform=Platform.SPOTIFY, external_id__in=wanted
+    ).values_list("external_id", "author_id")
+    return dict(rows)
+
+
+def music_for_tracks(music_ids: Iterable[int]) -> dict[int, Music]:
+    """Tracks with their sources, for the Spotify-shaped answer (two queries)."""
+    sources = MusicSource.objects.order_by("platform", "pk")
+    rows = Music.objects.filter(pk__in=list(music_ids)).prefetch_related(
+        Prefetch("sources", queryset=sources)
+    )
+    return {m.pk: m for m in rows}

@@ -1,0 +1,305 @@
+"""Recommendation runs and feedback: the write paths behind the API, the dashboard and commands.
+
+`recommendation_generate` turns a request (creator, video, brief, weights, filters) into engine
+inputs read from the database, runs the engine on the cached catalogue arrays and stores the
+run with its ranked items, so every list a marketer saw can be looked up again with the weights
+and catalogue version that produced it. `feedback_record` stores a keep / reject verdict, which
+the next run for that creator reads: rejected tracks never come back, kept ones pull similar
+tracks up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
+from django.db import transaction
+
+from authors.models import Author
+from musicrec.core.models import AnalysisStatus
+from recommendations import selectors
+from recommendations.catalogue_source import engine_data
+from recommendations.engine import MAX_LIMIT, Request, recommend
+from recommendations.models import Feedback, RecommendationItem, RecommendationRun
+from recommendations.profile_targets import author_target, video_target
+from recommendations.targets import Brief, Filters, Target
+from recommendations.weights import Weights, validate_weights
+from videos.models import VideoContentAnalysis
+
+# Bump when scoring, weights semantics or reasons change, so stored runs can be told apart.
+ENGINE_VERSION = "1.0"
+BRIEF_FIELDS = ("moods", "genres", "tempo_min", "tempo_max", "energy", "note")
+FILTER_FIELDS = ("genres", "moods", "tempo_min", "tempo_max", "commercial_only")
+COLD_START_PREFIX = "No content analysis for this creator yet"
+
+
+class TargetMissing(LookupError):
+    """The creator or video a request names does not exist (the API answers 404 or 400)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _related(instance: Any, name: str) -> Any:
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def parse_brief(value: Brief | Mapping[str, Any] | None) -> Brief | None:
+    """A `Brief` from a mapping; raises ValidationError naming the brief's bad field."""
+    if value is None or isinstance(value, Brief):
+        return value
+    unknown = sorted(set(value) - set(BRIEF_FIELDS))
+    if unknown:
+        raise ValidationError({"brief": f"unknown field '{unknown[0]}'"})
+    try:
+        brief = Brief(
+            moods=list(value.get("moods") or []),
+            genres=list(value.get("genres") or []),
+            tempo_min=value.get("tempo_min"),
+            tempo_max=value.get("tempo_max"),
+            energy=value.get("energy"),
+            note=str(value.get("note") or ""),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"brief": str(exc)}) from None
+    return None if brief.is_empty else brief
+
+
+def parse_filters(value: Filters | Mapping[str, Any] | None) -> Filters:
+    if value is None:
+        return Filters()
+    if isinstance(value, Filters):
+        return value
+    unknown = sorted(set(value) - set(FILTER_FIELDS))
+    if unknown:
+        raise ValidationError({"filters": f"unknown filter '{unknown[0]}'"})
+    try:
+        return Filters(
+            genres=list(value.get("genres") or []),
+            moods=list(value.get("moods") or []),
+            tempo_min=value.get("tempo_min"),
+            tempo_max=value.get("tempo_max"),
+            commercial_only=bool(value.get("commercial_only")),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"filters": str(exc)}) from None
+
+
+def parse_weights(value: Weights | Mapping[str, object] | None) -> Weights:
+    """The settings' defaults (`RECOMMENDER_WEIGHTS`) overridden by the request's weights.
+
+    Raises ValidationError naming the bad key and value.
+    """
+    if isinstance(value, Weights):
+        return value
+    try:
+        defaults = validate_weights(getattr(settings, "RECOMMENDER_WEIGHTS", None)).as_dict()
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"RECOMMENDER_WEIGHTS: {exc}") from None
+    try:
+        if value is not None and not isinstance(value, Mapping):
+            raise ValueError(f"weights must be an object of numbers, got {value!r}")
+        return validate_weights({**defaults, **dict(value or {})})
+    except ValueError as exc:
+        raise ValidationError({"weights": str(exc)}) from None
+
+
+def video_fields(analysis: VideoContentAnalysis | None) -> dict[str, Any]:
+    """The stored video analysis as `profile_targets.video_target` reads it ({} if none/failed)."""
+    if analysis is None or analysis.status == AnalysisStatus.FAILED:
+        return {}
+    detail = analysis.detail if isinstance(analysis.detail, dict) else {}
+    return {
+        "tempo_bpm": analysis.tempo_bpm,
+        "tempo_source": analysis.tempo_source,
+        "energy": analysis.energy,
+        "valence": analysis.valence,
+        "arousal": analysis.arousal,
+        "danceability": analysis.danceability,
+        "top_mood": analysis.top_mood,
+        "moods": detail.get("moods") or {},
+        "detail": detail,
+    }
+
+
+def author_engine_target(author: Author) -> Target:
+    """The creator's target from their stored analysis; only the tier when not analysed yet."""
+    analysis = _related(author, "analysis")
+    if analysis is None or analysis.status == AnalysisStatus.FAILED:
+        return author_target(None, followers=getattr(author, "followers", None))
+    return author_target(
+        analysis.metrics,
+        tier=analysis.tier or None,
+        followers=analysis.followers or getattr(author, "followers", None),
+    )
+
+
+def recommendation_generate(
+    *,
+    author_id: int | None = None,
+    video_id: int | None = None,
+    brief: Brief | Mapping[str, Any] | None = None,
+    weights: Weights | Mapping[str, object] | None = None,
+    limit: int = 20,
+    include_used: bool = False,
+    filters: Filters | Mapping[str, Any] | None = None,
+    user: Any = None,
+) -> RecommendationRun:
+    """Rank the catalogue for a creator, one of their videos or a brief, and store the run.
+
+    A video implies its creator. Raises ValidationError naming the bad field (weights, brief,
+    filters, limit, video) and `TargetMissing` for an unknown creator or video. The run's
+    `params` keep what was asked plus `effective_weights` and `candidates` from the engine.
+    """
+    started = time.perf_counter()
+    weights_used = parse_weights(weights)
+    brief_used = parse_brief(brief)
+    filters_used = parse_filters(filters)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError({"limit": f"must be between 1 and {MAX_LIMIT}, got {limit!r}"})
+
+    video = None
+    if video_id is not None:
+        video = selectors.video_for_recommendation(video_id)
+        if video is None:
+            raise TargetMissing("video", f"no video with id {video_id}")
+        if author_id is not None and video.author_id != author_id:
+            raise ValidationError({"video": f"video {video_id} is not by creator {author_id}"})
+        author_id = video.author_id
+    author = None
+    if author_id is not None:
+        author = selectors.author_for_recommendation(author_id=author_id)
+        if author is None:
+            raise TargetMissing("author", f"no creator with id {author_id}")
+    elif brief_used is None:
+        raise ValidationError({"author": "give a creator, one of their videos or a brief"})
+
+    notices: list[str] = []
+    target: Target | None = None
+    kind = RecommendationRun.TargetKind.BRIEF
+    if author is not None:
+        target = author_engine_target(author)
+        kind = RecommendationRun.TargetKind.AUTHOR
+    if video is not None:
+        fields = video_fields(_related(video, "content_analysis"))
+        if not fields:
+            notices.append(
+                "This video has no content analysis yet, so the creator's profile stands in for it."
+            )
+        target = video_target(fields, target)
+        kind = RecommendationRun.TargetKind.VIDEO
+
+    used: set[int] = set()
+    kept: set[int] = set()
+    rejected: set[int] = set()
+    if author is not None:
+        used = selectors.used_music_ids(author.pk)
+        kept, rejected = selectors.feedback_ids(author.pk)
+
+    data = engine_data()
+    request = Request(
+        target=target,
+        brief=brief_used,
+        weights=weights_used,
+        limit=limit,
+        exclude_ids=frozenset(used),
+        rejected_ids=frozenset(rejected),
+        kept_ids=frozenset(kept),
+        filters=filters_used,
+        include_used=include_used,
+    )
+    collaborative = data.collaborative.scores(
+        target, data.arrays.size, author_id=author.pk if author is not None else None
+    )
+    result = recommend(data.arrays, request, collaborative=collaborative)
+    for notice in result.notices:
+        if author is None and notice.startswith(COLD_START_PREFIX):
+            notice = (
+                "No creator given, so these picks are based on your brief, popularity and trends."
+            )
+        notices.append(notice)
+
+    run = RecommendationRun(
+        author=author,
+        video=video,
+        target_kind=kind,
+        brief=asdict(brief_used) if brief_used is not None else {},
+        params={
+            "limit": limit,
+            "include_used": include_used,
+            "filters": asdict(filters_used),
+            "requested_weights": dict(weights) if isinstance(weights, Mapping) else {},
+            "effective_weights": result.effective_weights,
+            "candidates": result.candidates,
+        },
+        weights=result.weights,
+        engine_version=ENGINE_VERSION,
+        catalogue_version=data.catalogue_version,
+        notices=notices,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    run.clean_fields(exclude=["author", "video", "created_by", "duration_ms"])
+    with transaction.atomic():
+        run.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        run.save()
+        RecommendationItem.objects.bulk_create(
+            RecommendationItem(
+                run=run,
+                rank=item.rank,
+                music_id=item.music_id,
+                score=item.score,
+                components=item.components,
+                reasons=item.reasons,
+            )
+            for item in result.items
+        )
+    return run
+
+
+def feedback_record(
+    *,
+    run_id: int,
+    item_id: int,
+    verdict: str,
+    note: str = "",
+    user: Any = None,
+) -> tuple[Feedback, bool]:
+    """Store a marketer's keep / reject on a recommended track for the run's creator.
+
+    One verdict per creator and track: a new verdict replaces the old one (returns created
+    False). Raises `TargetMissing` when the item is not part of the run, ValidationError for a
+    bad verdict or a run made for a brief without a creator.
+    """
+    if verdict not in Feedback.Verdict.values:
+        raise ValidationError(
+            {"verdict": f"must be one of {', '.join(Feedback.Verdict.values)}, got {verdict!r}"}
+        )
+    item = selectors.run_item_get(run_id=run_id, item_id=item_id)
+    if item is None:
+        raise TargetMissing("item", f"run {run_id} has no item {item_id}")
+    if item.run.author_id is None:
+        raise ValidationError(
+            {"run": "this run was made for a brief without a creator; feedback is kept per creator"}
+        )
+    values = {"verdict": verdict, "note": note or "", "item": item}
+    Feedback(author_id=item.run.author_id, music=item.music, **values).clean_fields(
+        exclude=["author", "music", "item", "created_by"]
+    )
+    who = user if getattr(user, "is_authenticated", False) else None
+    with transaction.atomic():
+        feedback, created = Feedback.objects.update_or_create(
+            author_id=item.run.author_id,
+            music_id=item.music_id,
+            defaults=values,
+            create_defaults={**values, "created_by": who},
+        )
+    return feedback, created
