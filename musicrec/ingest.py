@@ -5,9 +5,10 @@ statements per table, so the cost does not grow with the number of videos per au
 queries (only in rows per statement). Decisions worth knowing:
 
 - Source rows are keyed by (platform, external_id) and upserted; the canonical Author / Video /
-  Music row is created only for a source seen for the first time. A TikTok sound whose Spotify
-  id (`tt2dsp`) is already in the catalogue joins that catalogue track instead of becoming a new
-  Music, and records the Spotify id as a source for tracks not imported yet.
+  Music row is created only for a source seen for the first time. A new TikTok sound joins the
+  catalogue track it is (its Spotify id from `tt2dsp`, else the same title with a matching
+  artist) instead of becoming a new Music, and records its Spotify id as a source for tracks
+  not imported yet.
 - Field by field, the newer scrape wins and the older one only fills blanks: a count the scrape
   lacks (None) never erases a known one, and importing an old file after a newer one adds its
   snapshots without rolling the latest counts back.
@@ -32,6 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from authors.models import Author, AuthorSnapshot, AuthorSource
+from music.matching import Recording, match_score
 from music.models import Music, MusicSnapshot, MusicSource
 from musicrec.core.models import Platform
 from musicrec.platforms.tiktok import AuthorRecord, MusicRecord, ScrapeResult, VideoRecord
@@ -235,6 +237,7 @@ def _store_music(
         joined = {
             e: catalogue[by_id[e].spotify_id] for e in new_ids if by_id[e].spotify_id in catalogue
         }
+        joined.update(_catalogue_by_title([by_id[e] for e in new_ids if e not in joined]))
         fresh = [e for e in new_ids if e not in joined]
         rows = [_new_music(by_id[e], creators) for e in fresh]
         owners = _create_owners(Music, fresh, rows)
@@ -276,6 +279,40 @@ def _store_music(
     )
     summary.updated["music_sources"] = len(upserted.changed)
     return upserted
+
+
+def _catalogue_by_title(records: list[MusicRecord]) -> dict[str, int]:
+    """Sounds that are a catalogue track under the same title and a matching artist.
+
+    Licensed sounds usually carry the release title, so an exact title finds the candidates in
+    one query and `music.matching` confirms the artist and version (a remix is another
+    recording). The sound's duration is left out: TikTok's is the clip's, not the track's.
+    Looser spellings are for the curator's merge.
+    """
+    wanted = [r for r in records if not r.is_original and r.title]
+    if not wanted:
+        return {}
+    candidates: dict[str, list[tuple[int, str]]] = {}
+    for row in _rows_in(
+        Music.objects.filter(is_original_sound=False, sources__platform=Platform.SPOTIFY),
+        "title",
+        sorted({r.title or "" for r in wanted}),
+        "pk",
+        "title",
+        "artist_name",
+    ):
+        candidates.setdefault(row["title"], []).append((row["pk"], row["artist_name"]))
+    joined = {}
+    for record in wanted:
+        query = Recording(record.title or "", record.artist_name or "")
+        scored = [
+            (score, pk)
+            for pk, artist in candidates.get(record.title or "", [])
+            if (score := match_score(query, Recording(record.title or "", artist))) is not None
+        ]
+        if scored:
+            joined[record.external_id] = max(scored)[1]
+    return joined
 
 
 def _new_music(record: MusicRecord, creators: dict[str, int]) -> Music:

@@ -339,3 +339,27 @@ def test_scrape_store_query_count_does_not_depend_on_videos_per_author(
     with CaptureQueriesContext(connection) as again:
         scrape_store(result=many)
     assert len(again.captured_queries) <= len(large.captured_queries)
+
+
+def test_scrape_store_joins_a_sound_to_the_catalogue_track_with_its_title_and_artist():
+    catalogue = MusicSourceFactory(
+        platform=Platform.SPOTIFY, music__title="Memories", music__artist_name="Maroon 5"
+    )
+    items = apify_dataset(authors=1, videos_per_author=3, sounds=1, seed=8)
+    variants = [("Memories", "Maroon 5"), ("Memories (Remix)", "Maroon 5"), ("Memories", "Conan")]
+    for number, (item, (title, artist)) in enumerate(zip(items, variants, strict=True)):
+        item["musicMeta"] = {
+            "musicId": str(7_250_000_000_000_000_000 + number),
+            "musicName": title,
+            "musicAuthor": artist,
+            "musicOriginal": False,
+            "duration": 30,  # a clip's length, not the track's: it must not block the match
+        }
+    scrape_store(result=parse_scrape(items))
+    by_title = dict(
+        MusicSource.objects.filter(platform=Platform.TIKTOK).values_list("external_id", "music_id")
+    )
+    assert by_title["7250000000000000000"] == catalogue.music_id
+    assert by_title["7250000000000000001"] != catalogue.music_id  # a remix is another recording
+    assert by_title["7250000000000000002"] != catalogue.music_id  # another artist's song
+    assert Music.objects.count() == 3
