@@ -154,7 +154,7 @@ def analyze_influencer(
     run("profile", 90, 100, lambda progress: _profile_step(author_id))
     message = f"Analysed {label}: {len(video_ids)} videos, {len(music_ids)} tracks"
     if problems:
-        message += f" ({len(problems)} problems)"
+        message += f" ({len(problems)} problem{'s' if len(problems) > 1 else ''})"
     job_finish(job_id, counts=counts, message=message, problems=problems)
 
 
@@ -183,7 +183,7 @@ def _profile_step(author_id: int) -> dict[str, Any]:
     from authors.services import author_analyze
 
     analysis = author_analyze(author_id=author_id)
-    return {"status": analysis.status, "videos_analyzed": analysis.videos_analyzed}
+    return {"status": analysis.status, "videos_analysed": analysis.videos_analysed}
 
 
 class _StepRunner:

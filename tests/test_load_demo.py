@@ -108,7 +108,7 @@ def test_load_demo_with_analysis_of_one_creator(django_capture_on_commit_callbac
     job = Job.objects.get()
     assert job.status == Job.Status.SUCCEEDED, job.error
     author = Author.objects.get(sources__handle="lea.au.piano")
-    assert AuthorAnalysis.objects.get(author=author).videos_analyzed > 0
+    assert AuthorAnalysis.objects.get(author=author).videos_analysed > 0
 
 
 def test_load_demo_bad_seed_dir(tmp_path):
