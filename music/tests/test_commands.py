@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from music import features
 from musicrec.core import synth
+from musicrec.core.video import write_clip
 
 SR = 22050
 
@@ -25,7 +26,7 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "corrupt": folder / "corrupt.mp3",
     }
     synth.write_audio(paths["wav"], groove, SR)
-    synth.write_video(paths["mp4"], groove, SR)
+    write_clip(paths["mp4"], groove, SR)
     paths["corrupt"].write_bytes(b"ID3" + bytes(range(256)) * 4)
     features.warm_up()
     return paths

@@ -12,6 +12,7 @@ import pytest
 from music import features
 from musicrec.core import synth
 from musicrec.core.errors import MediaDecodeError
+from musicrec.core.video import write_clip
 
 SR = features.SR
 
@@ -184,7 +185,7 @@ def test_analyze_file_reads_an_mp3_and_a_video_soundtrack(tmp_path: Path) -> Non
     music = synth.render_music(bpm=128, key="A", mode="minor", seconds=12, seed=6)
     mp3, mp4 = tmp_path / "track.mp3", tmp_path / "clip.mp4"
     synth.write_audio(mp3, music, SR)
-    synth.write_video(mp4, music, SR)
+    write_clip(mp4, music, SR)
     for path in (mp3, mp4):
         result = features.analyze_file(path)
         assert result.duration_s == pytest.approx(12.0, abs=0.1)

@@ -443,53 +443,6 @@ def write_audio(
         _encode_samples(container, stream, samples, sr)
 
 
-def write_video(
-    path: str | os.PathLike,
-    samples: np.ndarray | None,
-    sr: int,
-    *,
-    seconds: float | None = None,
-    width: int = 96,
-    height: int = 64,
-    fps: int = 10,
-    audio_codec: str | None = None,
-    video_codec: str | None = None,
-) -> None:
-    """A small video file (.mp4: H.264 + AAC; .webm: VP8 + Opus) with a moving colour pattern.
-
-    Tests and demo data use it to check that the soundtrack of a real video container decodes.
-    Pass `samples=None` for a silent video with no audio stream at all.
-    """
-    suffix = os.path.splitext(os.fspath(path))[1].lower()
-    if suffix == ".webm":
-        video_codec, audio_codec = video_codec or "libvpx", audio_codec or "libopus"
-    else:
-        video_codec, audio_codec = video_codec or "libx264", audio_codec or "aac"
-    if seconds is None:
-        if samples is None:
-            raise ValueError("a silent video needs `seconds`")
-        seconds = len(samples) / sr
-    with av.open(os.fspath(path), mode="w") as container:
-        video = container.add_stream(video_codec, rate=fps)
-        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
-        audio = _add_audio_stream(container, audio_codec, sr, None) if samples is not None else None
-        yy, xx = np.mgrid[0:height, 0:width]
-        for i in range(int(round(seconds * fps))):
-            shift = i * 3
-            rgb = np.stack(
-                [(xx + shift) % 256, (yy * 2 + shift) % 256, np.full_like(xx, (i * 8) % 256)],
-                axis=-1,
-            ).astype(np.uint8)
-            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
-            frame.pts = i
-            for packet in video.encode(frame):
-                container.mux(packet)
-        for packet in video.encode():
-            container.mux(packet)
-        if audio is not None:
-            _encode_samples(container, audio, samples, sr)
-
-
 def _add_audio_stream(container, codec: str, sr: int, bitrate: int | None):
     rate = sr
     if codec in ("libopus", "opus"):

@@ -10,6 +10,7 @@ import pytest
 from musicrec.core import synth
 from musicrec.core.audio import decode_audio, probe_duration
 from musicrec.core.errors import MediaDecodeError
+from musicrec.core.video import write_clip
 
 SR = 22050
 
@@ -52,7 +53,7 @@ def test_decode_audio_reads_ogg_vorbis(tmp_path: Path, clicks: np.ndarray) -> No
 def test_decode_audio_takes_the_soundtrack_of_a_video(tmp_path: Path, suffix: str) -> None:
     music = synth.render_music(bpm=120, key="A", mode="minor", seconds=3.0, seed=2)
     path = tmp_path / f"clip.{suffix}"
-    synth.write_video(path, music, SR)
+    write_clip(path, music, SR)
     decoded = decode_audio(path)
     assert abs(decoded.size - music.size) < 0.05 * SR
     n = min(decoded.size, music.size)
@@ -116,7 +117,7 @@ def test_decode_audio_names_a_corrupt_file(tmp_path: Path) -> None:
 
 def test_decode_audio_names_a_video_without_sound(tmp_path: Path) -> None:
     silent = tmp_path / "silent.mp4"
-    synth.write_video(silent, None, SR, seconds=1.0)
+    write_clip(silent, None, SR, seconds=1.0)
     with pytest.raises(MediaDecodeError, match="silent.mp4: no audio stream"):
         decode_audio(silent)
 

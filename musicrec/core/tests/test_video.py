@@ -14,6 +14,7 @@ from musicrec.core.video import (
     decode_video,
     iter_scenes,
     synth_scenes,
+    write_clip,
     write_video,
 )
 
@@ -45,6 +46,25 @@ def test_write_video_encodes_h264_and_aac(clip):
         assert (video.codec_context.width, video.codec_context.height) == (180, 320)
         assert audio.codec_context.name == "aac"
         assert container.duration / 1e6 == pytest.approx(6.0, abs=0.15)
+
+
+def test_write_video_encodes_vp8_and_opus_for_webm(tmp_path):
+    path = write_video(tmp_path / "clip.webm", frames=_scenes(2.0), fps=10, audio=_tone(2.0))
+    with av.open(str(path)) as container:
+        assert container.streams.video[0].codec_context.name == "vp8"
+        assert container.streams.audio[0].codec_context.name == "opus"
+    decoded = decode_video(path, fps=2.0)
+    assert decoded.has_frames and decoded.has_audio
+    assert len(decoded.audio) / decoded.sr == pytest.approx(2.0, abs=0.1)
+
+
+def test_write_clip_wraps_a_soundtrack_or_makes_a_silent_video(tmp_path):
+    with_sound = decode_video(write_clip(tmp_path / "a.mp4", _tone(1.5), SR), fps=2.0)
+    assert with_sound.has_frames and with_sound.has_audio
+    silent = decode_video(write_clip(tmp_path / "s.mp4", None, SR, seconds=1.0), fps=2.0)
+    assert silent.has_frames and not silent.has_audio
+    with pytest.raises(ValueError, match="seconds"):
+        write_clip(tmp_path / "x.mp4", None, SR)
 
 
 def test_write_video_crops_odd_sizes_to_even(tmp_path):

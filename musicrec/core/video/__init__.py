@@ -8,7 +8,13 @@ from musicrec.core.video.decode import (
     analysis_size,
     decode_video,
 )
-from musicrec.core.video.encode import hsv_to_rgb, iter_scenes, synth_scenes, write_video
+from musicrec.core.video.encode import (
+    hsv_to_rgb,
+    iter_scenes,
+    synth_scenes,
+    write_clip,
+    write_video,
+)
 
 __all__ = [
     "ANALYSIS_LONG_SIDE",
@@ -18,5 +24,6 @@ __all__ = [
     "hsv_to_rgb",
     "iter_scenes",
     "synth_scenes",
+    "write_clip",
     "write_video",
 ]

@@ -16,6 +16,8 @@ import numpy as np
 
 # --- Encoding ------------------------------------------------------------------------------------
 
+_OPUS_RATE = 48_000
+
 
 def write_video(
     path: str | Path,
@@ -26,12 +28,14 @@ def write_video(
     sr: int = 22050,
     crf: int = 28,
 ) -> Path:
-    """Encode RGB frames as H.264 and a mono float soundtrack as AAC into an mp4 file.
+    """Encode RGB frames and a mono float soundtrack into an mp4 (H.264 + AAC) or, when the
+    path ends in .webm, a WebM (VP8 + Opus) file.
 
     Frames are (h, w, 3) uint8 arrays; odd sizes are cropped by one pixel because yuv420p needs
     even dimensions. No frames gives an audio-only file and `audio=None` a video-only one, which is
-    how tests build the degraded cases. The moov atom is written first (faststart) as on TikTok's
-    CDN, so a truncated download still decodes up to the cut.
+    how tests build the degraded cases. The mp4 moov atom is written first (faststart) as on
+    TikTok's CDN, so a truncated download still decodes up to the cut. Opus runs at 48 kHz; PyAV's
+    encoder resamples the soundtrack on the way in.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,21 +43,27 @@ def write_video(
     first = next(frame_iter, None)
     if first is None and audio is None:
         raise ValueError("write_video needs frames, audio or both")
+    webm = path.suffix.lower() == ".webm"
+    container_format, options = ("webm", {}) if webm else ("mp4", {"movflags": "+faststart"})
 
-    with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as out:
+    with av.open(str(path), mode="w", format=container_format, options=options) as out:
         video_stream = None
         if first is not None:
             height, width = (first.shape[0] // 2) * 2, (first.shape[1] // 2) * 2
-            video_stream = out.add_stream("libx264", rate=int(fps))
+            video_stream = out.add_stream("libvpx" if webm else "libx264", rate=int(fps))
             video_stream.width = width
             video_stream.height = height
             video_stream.pix_fmt = "yuv420p"
             video_stream.codec_context.time_base = Fraction(1, int(fps))
-            video_stream.options = {"crf": str(crf), "preset": "veryfast"}
+            if webm:
+                video_stream.bit_rate = 500_000
+            else:
+                video_stream.options = {"crf": str(crf), "preset": "veryfast"}
         audio_stream = None
         if audio is not None:
-            audio_stream = out.add_stream("aac", rate=sr, layout="mono")
-            audio_stream.codec_context.time_base = Fraction(1, sr)
+            rate = _OPUS_RATE if webm else sr
+            audio_stream = out.add_stream("libopus" if webm else "aac", rate=rate, layout="mono")
+            audio_stream.codec_context.time_base = Fraction(1, rate)
             audio_stream.bit_rate = 96_000
 
         # Interleave audio and video in time order so the file looks like a real upload: a
@@ -95,6 +105,35 @@ def write_video(
         if audio_stream is not None:
             out.mux(audio_stream.encode(None))
     return path
+
+
+def write_clip(
+    path: str | Path,
+    audio: np.ndarray | None,
+    sr: int = 22050,
+    *,
+    seconds: float | None = None,
+    fps: int = 10,
+    size: tuple[int, int] = (96, 64),
+) -> Path:
+    """A small video around a soundtrack (or a silent one of `seconds`), for tests that read the
+    soundtrack of a video container: one drifting synthetic shot, `size` = (width, height)."""
+    if seconds is None:
+        if audio is None:
+            raise ValueError("a video without a soundtrack needs `seconds`")
+        seconds = len(audio) / sr
+    frames = iter_scenes(
+        seconds=seconds,
+        fps=fps,
+        size=size,
+        cuts=0,
+        motion=0.5,
+        brightness=0.5,
+        saturation=0.5,
+        warmth=0.0,
+        seed=0,
+    )
+    return write_video(path, frames=frames, fps=fps, audio=audio, sr=sr)
 
 
 def _chain_first(first: np.ndarray, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
