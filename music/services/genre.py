@@ -35,9 +35,11 @@ class LabelledTracks:
 
     def without(self, music_id: int) -> tuple[np.ndarray, list[str]]:
         """(matrix, labels) without the track itself: a track must not vote for its own genre."""
-        keep = self.music_ids != music_id
-        labels = [label for label, ok in zip(self.labels, keep, strict=True) if ok]
-        return self.matrix[keep], labels
+        hits = np.flatnonzero(self.music_ids == music_id)
+        if hits.size == 0:
+            return self.matrix, self.labels
+        i = int(hits[0])
+        return np.delete(self.matrix, i, axis=0), self.labels[:i] + self.labels[i + 1 :]
 
 
 def labelled_tracks() -> LabelledTracks:

@@ -7,7 +7,7 @@ import pytest
 from music import features as audio
 from music.models import MusicFeatures
 from music.services.features import is_current, music_analyze, music_analyze_many
-from music.services.genre import music_features_set_genre
+from music.services.genre import labelled_tracks, music_features_set_genre
 from music.tests.factories import MusicFactory, MusicFeaturesFactory, MusicSourceFactory
 from musicrec.core.models import AnalysisStatus, Platform
 from musicrec.core.tests.local_http import Reply
@@ -249,3 +249,16 @@ def test_music_analyze_refused_target_is_a_failure(settings, media_dir):
     features = music_analyze(music_id=music.pk)
     assert features.status == AnalysisStatus.FAILED
     assert "outside the folders" in features.error
+
+
+def test_labelled_tracks_leave_the_track_itself_out():
+    labelled = MusicFeaturesFactory(genre="rock", genres={"rock": 1.0})
+    other = MusicFeaturesFactory(genre="jazz", genres={"jazz": 1.0})
+    MusicFeaturesFactory(genre="pop", genre_source=GenreSource.KEYWORDS)  # not a trusted label
+
+    tracks = labelled_tracks()
+
+    assert sorted(tracks.labels) == ["jazz", "rock"]
+    matrix, labels = tracks.without(labelled.music_id)
+    assert labels == ["jazz"] and matrix.shape == (1, 6)
+    assert tracks.without(other.music_id + 1000)[1] == tracks.labels
