@@ -25,12 +25,14 @@ from videos.content.fusion import (
     AROUSAL_WEIGHTS,
     ENERGY_WEIGHTS,
     PACE_TEMPO_RANGE,
+    SOUND_GENRE_SOURCE,
+    SOUND_METADATA,
     SPEECH_DOMINANT,
     TEXT_MOOD_SHARE,
     VALENCE_WEIGHTS,
-    VideoContent,
     fuse,
 )
+from videos.content.result import SoundMetadata, VideoContent
 from videos.content.text import TextSignals, classify_text, load_lexicon
 from videos.content.visual import (
     CUT_FLOOR,
@@ -44,15 +46,19 @@ from videos.content.visual import (
 
 __all__ = [
     "AROUSAL_WEIGHTS",
+    "CONTENT_VERSION",
     "CUT_FLOOR",
     "CUT_RADIUS",
     "CUT_RATIO",
     "ENERGY_WEIGHTS",
     "PACE_TEMPO_RANGE",
     "SILENCE_PEAK",
+    "SOUND_GENRE_SOURCE",
+    "SOUND_METADATA",
     "SPEECH_DOMINANT",
     "TEXT_MOOD_SHARE",
     "VALENCE_WEIGHTS",
+    "SoundMetadata",
     "TextSignals",
     "VideoContent",
     "VisualFeatures",
@@ -66,6 +72,9 @@ __all__ = [
     "load_lexicon",
 ]
 
+# Bumped whenever the analysis, its weights or its lexicon change what it reports: stored
+# analyses of another version are redone.
+CONTENT_VERSION = "1.1"
 # A soundtrack whose peak stays under -80 dBFS is silence (a muted upload): analysing it would
 # report a sad, calm track instead of no track.
 SILENCE_PEAK = 1e-4
@@ -79,12 +88,14 @@ def analyze_video_file(
     sticker_text: str = "",
     fps: float = 2.0,
     max_seconds: float | None = 60.0,
+    sound: SoundMetadata | None = None,
 ) -> VideoContent:
     """Analyse a video file's frames and soundtrack together with its text.
 
     Decodes once at `fps` (the first `max_seconds`). A file without a picture or a soundtrack
     gives a partial result with the reason in `errors`; a file with nothing decodable raises
-    `MediaDecodeError` naming the file.
+    `MediaDecodeError` naming the file. `sound`, the stored music analysis of the sound used,
+    adds its genre and stands in for a soundtrack that could not be measured.
     """
     decoded = decode_video(path, fps=fps, max_seconds=max_seconds)
     errors = list(decoded.errors)
@@ -106,7 +117,7 @@ def analyze_video_file(
             except (ValueError, MediaDecodeError) as exc:
                 errors.append(f"soundtrack not analysed: {exc}")
     text = classify_text(caption, hashtags, sticker_text)
-    content = fuse(visual=visual, audio=audio, text=text, errors=errors)
+    content = fuse(visual=visual, audio=audio, text=text, errors=errors, sound=sound)
     content.duration_s = decoded.duration_s
     content.width, content.height, content.fps = decoded.width, decoded.height, decoded.fps
     return content
@@ -119,9 +130,11 @@ def analyze_text_only(
     *,
     duration_s: float | None = None,
     reason: str = "no media file: analysed from the caption and hashtags only",
+    sound: SoundMetadata | None = None,
 ) -> VideoContent:
-    """A partial analysis for a video whose media is unavailable (expired URL, slideshow)."""
+    """A partial analysis for a video whose media is unavailable (expired URL, slideshow): its
+    text, plus the stored music analysis of the sound it uses when there is one."""
     text = classify_text(caption, hashtags, sticker_text)
-    content = fuse(visual=None, audio=None, text=text, errors=[reason])
+    content = fuse(visual=None, audio=None, text=text, errors=[reason], sound=sound)
     content.duration_s = duration_s
     return content

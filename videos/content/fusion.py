@@ -2,13 +2,10 @@
 
 Each fused value (tempo, energy, arousal, valence, moods) is a weighted blend of whichever
 signals are present, and keeps those signals and weights in `VideoContent.evidence`, so the
-dashboard can say why a video reads as energetic or funny.
+dashboard can say why a video reads as energetic or funny. The result types live in `result`.
 """
 
 from __future__ import annotations
-
-import math
-from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -16,11 +13,10 @@ from music.features import AudioFeatures
 from musicrec.core.descriptors import (
     CATEGORY_KEYS,
     MOOD_KEYS,
-    Descriptor,
-    Label,
     moods_from_valence_arousal,
     normalise_weights,
 )
+from videos.content.result import SoundMetadata, VideoContent
 from videos.content.text import FIELD_WEIGHTS, TextSignals
 from videos.content.visual import PACE_WEIGHTS, VisualFeatures
 
@@ -43,65 +39,9 @@ _PICTURE_VALENCE = {"brightness": 0.69, "saturation": 0.22}
 # Text mood cues (funny, romantic, ...) take at most this share of the mood weights: they say
 # what the video is about, the sound and picture say how it feels.
 TEXT_MOOD_SHARE = 0.4
-
-
-@dataclass
-class VideoContent:
-    """A video in the shared descriptor space, with the evidence behind every fused value.
-
-    0-1 scales throughout except `tempo_bpm`, `loudness_lufs`, `colourfulness` (see
-    `VisualFeatures`) and `warmth` (-1 cool .. +1 warm). `partial` is True when a part of the
-    media (picture, soundtrack, or all of it) was missing or could only be partly decoded;
-    `errors` says which and why.
-    """
-
-    duration_s: float | None = None
-    width: int | None = None
-    height: int | None = None
-    fps: float | None = None
-    frames_analyzed: int = 0
-    cuts: int | None = None
-    cuts_per_min: float | None = None
-    motion: float | None = None
-    brightness: float | None = None
-    saturation: float | None = None
-    colourfulness: float | None = None
-    warmth: float | None = None
-    visual_pace: float | None = None
-    tempo_bpm: float | None = None
-    tempo_candidates: list[float] = field(default_factory=list)
-    tempo_confidence: float | None = None
-    tempo_source: str | None = None
-    key: str | None = None
-    mode: str | None = None
-    loudness_lufs: float | None = None
-    speech_ratio: float | None = None
-    energy: float | None = None
-    valence: float | None = None
-    arousal: float | None = None
-    danceability: float | None = None
-    moods: dict[str, float] = field(default_factory=dict)
-    category: Label | None = None
-    category_scores: dict[str, float] = field(default_factory=dict)
-    text_valence: float | None = None
-    hashtags: list[str] = field(default_factory=list)
-    partial: bool = False
-    evidence: dict[str, dict] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        """JSON-ready: floats rounded to 4 places, the category as {value, source, confidence}."""
-        return _rounded(asdict(self))
-
-    def descriptor(self) -> Descriptor:
-        return Descriptor(
-            tempo_bpm=self.tempo_bpm,
-            energy=self.energy,
-            valence=self.valence,
-            arousal=self.arousal,
-            danceability=self.danceability,
-            moods=dict(self.moods),
-        )
+# How the evidence names values taken from the sound's stored music analysis.
+SOUND_METADATA = "sound metadata"
+SOUND_GENRE_SOURCE = "music analysis"
 
 
 def fuse(
@@ -110,8 +50,13 @@ def fuse(
     audio: AudioFeatures | None,
     text: TextSignals,
     errors: list[str],
+    sound: SoundMetadata | None = None,
 ) -> VideoContent:
-    """Combine picture, soundtrack and text into one `VideoContent` with its evidence."""
+    """Combine picture, soundtrack and text into one `VideoContent` with its evidence.
+
+    `sound` (the music analysis of the sound used) adds the genre, and stands in for the
+    soundtrack when `audio` is None (see `SoundMetadata`).
+    """
     content = VideoContent(
         category=text.category,
         category_scores=text.category_scores,
@@ -125,6 +70,14 @@ def fuse(
         evidence["category"] = {
             "signals": {k: v for k, v in text.evidence.items() if k in CATEGORY_KEYS},
             "weights": dict(FIELD_WEIGHTS),
+        }
+    if sound is not None and sound.genres:
+        content.genre, content.genres = sound.genre, dict(sound.genres)
+        evidence["genres"] = {
+            "source": SOUND_GENRE_SOURCE,
+            "music_id": sound.music_id,
+            "title": sound.title,
+            "genre_source": sound.genre.source if sound.genre else None,
         }
     pace = None
     if visual is not None:
@@ -141,40 +94,47 @@ def fuse(
             "cut_times": visual.cut_times,
         }
 
+    # What is heard: the measured soundtrack, or else the sound's stored metadata.
+    track: AudioFeatures | SoundMetadata | None = audio
+    heard = "soundtrack"
+    if audio is None and sound is not None and sound.has_descriptor:
+        track, heard = sound, SOUND_METADATA
     speech = None
-    if audio is not None:
-        speech = float(audio.speechiness)
-        content.speech_ratio = speech
-        if speech < SPEECH_DOMINANT:
-            content.key, content.mode = audio.key, audio.mode
-        elif audio.key:
+    if track is not None:
+        speech = None if track.speechiness is None else float(track.speechiness)
+        musical = speech is None or speech < SPEECH_DOMINANT
+        if audio is not None:
+            content.speech_ratio = speech
+            content.loudness_lufs = audio.loudness_lufs
+        if musical:
+            content.key, content.mode = track.key or None, track.mode or None
+        elif track.key:
             evidence["key"] = {"value": None, "why": "soundtrack is mostly speech: no musical key"}
-        content.loudness_lufs = audio.loudness_lufs
-        content.danceability = audio.danceability
-        if audio.danceability is not None:
-            evidence["danceability"] = {"value": audio.danceability, "source": "soundtrack"}
+        content.danceability = track.danceability
+        if track.danceability is not None:
+            evidence["danceability"] = {"value": track.danceability, "source": heard}
 
-    # Tempo: the soundtrack's beat, unless it is mostly speech or absent.
-    if audio is not None and audio.tempo_bpm and speech < SPEECH_DOMINANT:
-        content.tempo_bpm = float(audio.tempo_bpm)
-        content.tempo_candidates = [float(t) for t in audio.tempo_candidates]
-        content.tempo_confidence = audio.tempo_confidence
-        content.tempo_source = "soundtrack"
-        evidence["tempo_bpm"] = {
-            "value": content.tempo_bpm,
-            "source": "soundtrack",
-            "signals": {"soundtrack tempo": audio.tempo_bpm, "speech_ratio": speech},
-        }
+    # Tempo: the soundtrack's beat (or the sound's), unless it is mostly speech or absent.
+    if track is not None and track.tempo_bpm and (speech is None or speech < SPEECH_DOMINANT):
+        content.tempo_bpm = float(track.tempo_bpm)
+        content.tempo_source = heard
+        signals = {f"{heard} tempo": track.tempo_bpm, "speech_ratio": speech}
+        evidence["tempo_bpm"] = {"value": content.tempo_bpm, "source": heard, "signals": signals}
+        if audio is not None:
+            content.tempo_candidates = [float(t) for t in audio.tempo_candidates]
+            content.tempo_confidence = audio.tempo_confidence
+        else:
+            evidence["tempo_bpm"].update(_sound_reference(sound))
     elif pace is not None:
         low, high = PACE_TEMPO_RANGE
         content.tempo_bpm = round(low + (high - low) * pace, 1)
         content.tempo_source = "visual pace"
-        if audio is None:
+        if track is None:
             why = "no soundtrack tempo"
-        elif speech >= SPEECH_DOMINANT:
-            why = f"soundtrack is mostly speech (speech ratio {speech:.2f})"
+        elif speech is not None and speech >= SPEECH_DOMINANT:
+            why = f"{heard} is mostly speech (speech ratio {speech:.2f})"
         else:
-            why = "no steady beat found in the soundtrack"
+            why = f"no steady beat found in the {heard}"
         evidence["tempo_bpm"] = {
             "value": content.tempo_bpm,
             "source": "visual pace",
@@ -183,13 +143,19 @@ def fuse(
             "range_bpm": list(PACE_TEMPO_RANGE),
         }
 
-    audio_energy = audio.energy if audio is not None else None
+    track_energy = track.energy if track is not None else None
     content.energy = _blend(
-        "energy", {"soundtrack": audio_energy, "visual pace": pace}, ENERGY_WEIGHTS, evidence
+        "energy",
+        {heard: track_energy, "visual pace": pace},
+        _renamed(ENERGY_WEIGHTS, heard),
+        evidence,
     )
-    audio_arousal = audio.arousal if audio is not None else None
+    track_arousal = track.arousal if track is not None else None
     content.arousal = _blend(
-        "arousal", {"soundtrack": audio_arousal, "visual pace": pace}, AROUSAL_WEIGHTS, evidence
+        "arousal",
+        {heard: track_arousal, "visual pace": pace},
+        _renamed(AROUSAL_WEIGHTS, heard),
+        evidence,
     )
     picture_valence = None
     if visual is not None:
@@ -197,22 +163,43 @@ def fuse(
             _PICTURE_VALENCE["brightness"] * visual.brightness
             + _PICTURE_VALENCE["saturation"] * visual.saturation
         ) / sum(_PICTURE_VALENCE.values())
-    valence_weights = dict(VALENCE_WEIGHTS)
+    valence_weights = _renamed(VALENCE_WEIGHTS, heard)
     if speech is not None:
-        valence_weights["soundtrack"] *= 1.0 - speech
+        valence_weights[heard] *= 1.0 - speech
     content.valence = _blend(
         "valence",
         {
-            "soundtrack": audio.valence if audio is not None else None,
+            heard: track.valence if track is not None else None,
             "text": text.valence,
             "picture": picture_valence,
         },
         valence_weights,
         evidence,
     )
+    if heard == SOUND_METADATA:
+        for name in ("energy", "arousal", "valence"):
+            if name in evidence and SOUND_METADATA in evidence[name]["signals"]:
+                evidence[name].update(_sound_reference(sound))
     content.moods = _moods(content, text, evidence)
     content.evidence = evidence
     return content
+
+
+def _renamed(weights: dict[str, float], heard: str) -> dict[str, float]:
+    """The fusion weights with the soundtrack's share under the name of what was heard."""
+    return {heard if k == "soundtrack" else k: v for k, v in weights.items()}
+
+
+def _sound_reference(sound: SoundMetadata | None) -> dict[str, object]:
+    """Which track the stand-in values came from, for the evidence."""
+    if sound is None:
+        return {}
+    return {
+        "music_id": sound.music_id,
+        "title": sound.title,
+        "feature_source": sound.feature_source,
+        "why": "the video's own soundtrack could not be measured",
+    }
 
 
 def _blend(
@@ -264,13 +251,3 @@ def _moods(content: VideoContent, text: TextSignals, evidence: dict[str, dict]) 
     }
     # Every mood of the shared vocabulary, zeros included, as tracks list them.
     return {mood: moods.get(mood, 0.0) for mood in MOOD_KEYS}
-
-
-def _rounded(value: object) -> object:
-    if isinstance(value, float):
-        return round(value, 4) if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_rounded(v) for v in value]
-    return value

@@ -12,13 +12,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from musicrec.core.descriptors import CATEGORY_KEYS, MOOD_KEYS
+from musicrec.core.descriptors import CATEGORY_KEYS, MOOD_KEYS, Label
 from musicrec.core.errors import MediaDecodeError
 from musicrec.core.synth import render_music, render_speech_like
 from musicrec.core.video import synth_scenes, write_video
 from videos.content import (
     CUT_FLOOR,
+    ENERGY_WEIGHTS,
+    SOUND_GENRE_SOURCE,
+    SOUND_METADATA,
     SPEECH_DOMINANT,
+    SoundMetadata,
     VideoContent,
     analyze_frames,
     analyze_text_only,
@@ -195,6 +199,24 @@ def test_classify_text_multilingual(caption, hashtags, expected):
     assert text.category.confidence >= 0.6
     assert text.category_scores[expected] == max(text.category_scores.values())
     assert set(text.category_scores) <= set(CATEGORY_KEYS)
+
+
+@pytest.mark.parametrize(
+    ("caption", "hashtags", "expected"),
+    [
+        ("this experiment shows entropy perfectly", [], "education"),
+        ("domingo de enchiladas en familia ❤️", [], "food"),
+        ("improvisation du soir", ["pianist"], "music-performance"),
+        ("day 8 of Mochi being dramatic", ["cutedog"], "pets"),
+        ("hip thrust form check: 3 mistakes", [], "fitness"),
+        ("drugstore vs high-end: SPF edition", ["glowup"], "beauty-fashion"),
+        ("sunrise at the lake", ["hiddengems"], "travel"),
+    ],
+)
+def test_classify_text_knows_dishes_sciences_breeds_and_instruments(caption, hashtags, expected):
+    """Lexicon version 2: everyday category words that version 1 missed."""
+    text = classify_text(caption, hashtags)
+    assert text.category is not None and text.category.value == expected
 
 
 def test_classify_text_mixed_evidence_is_less_sure():
@@ -404,3 +426,74 @@ def test_analyze_video_file_silent_soundtrack_is_not_analysed(folder, warm_featu
     assert content.speech_ratio is None and content.key is None
     assert content.tempo_source == "visual pace"
     assert content.energy == pytest.approx(content.visual_pace, abs=1e-6)
+
+
+# --- The sound's stored music analysis (SoundMetadata) -----------------------------------------
+
+SOUND = SoundMetadata(
+    music_id=7,
+    title="Night Drive",
+    feature_source="catalogue",
+    tempo_bpm=124.0,
+    energy=0.9,
+    valence=0.8,
+    arousal=0.85,
+    danceability=0.75,
+    key="F",
+    mode="major",
+    speechiness=0.05,
+    genre=Label("electronic", "catalogue", 0.9),
+    genres={"electronic": 0.8, "pop": 0.2},
+)
+
+
+def test_analyze_text_only_borrows_the_sounds_tempo_and_genre():
+    content = analyze_text_only("new choreo 💃", ["dance"], sound=SOUND)
+    assert content.partial
+    assert content.tempo_bpm == 124.0 and content.tempo_source == SOUND_METADATA
+    assert content.danceability == 0.75 and (content.key, content.mode) == ("F", "major")
+    assert content.speech_ratio is None  # nothing of the video itself was heard
+    assert content.genres == {"electronic": 0.8, "pop": 0.2}
+    assert content.genre == Label("electronic", "catalogue", 0.9)
+    assert content.evidence["genres"]["source"] == SOUND_GENRE_SOURCE
+    tempo = content.evidence["tempo_bpm"]
+    assert (tempo["source"], tempo["music_id"], tempo["feature_source"]) == (
+        SOUND_METADATA,
+        7,
+        "catalogue",
+    )
+    # No picture either: energy and arousal are the sound's own, and say where they came from.
+    assert content.energy == pytest.approx(0.9)
+    assert content.evidence["energy"]["signals"] == {SOUND_METADATA: 0.9}
+    assert content.evidence["energy"]["music_id"] == 7
+    assert content.descriptor().genres == {"electronic": 0.8, "pop": 0.2}
+    assert content.moods["energetic"] + content.moods["happy"] > 0.5
+
+
+def test_analyze_text_only_ignores_the_tempo_of_a_spoken_sound():
+    spoken = SoundMetadata(music_id=3, tempo_bpm=180.0, energy=0.4, valence=0.5, speechiness=0.9)
+    content = analyze_text_only("storytime", [], sound=spoken)
+    assert content.tempo_bpm is None and content.key is None
+    # Spoken valence is not musical: its weight drops with the speechiness.
+    assert content.evidence["valence"]["signals"] == {SOUND_METADATA: 0.5}
+    assert "tempo_bpm" not in content.evidence
+
+
+def test_analyze_video_file_prefers_its_own_soundtrack_to_the_sounds(folder, warm_features):
+    music = render_music(bpm=90, key="A", mode="minor", seconds=12.0, sr=SR, seed=90)
+    content = analyze_video_file(_clip(folder, "own_sound", audio=music, cuts=3), sound=SOUND)
+    assert content.tempo_source == "soundtrack"
+    assert content.tempo_bpm != SOUND.tempo_bpm
+    assert "soundtrack" in content.evidence["energy"]["signals"]
+    assert SOUND_METADATA not in content.evidence["energy"]["signals"]
+    # The genre still comes from the music analysis.
+    assert content.genres == SOUND.genres and content.evidence["genres"]["music_id"] == 7
+
+
+def test_analyze_video_file_without_audio_uses_the_sound_not_the_picture_pace(folder):
+    content = analyze_video_file(_clip(folder, "no_audio", cuts=4, motion=0.6), sound=SOUND)
+    assert content.tempo_source == SOUND_METADATA and content.tempo_bpm == 124.0
+    energy = content.evidence["energy"]
+    assert set(energy["signals"]) == {SOUND_METADATA, "visual pace"}
+    assert energy["weights"][SOUND_METADATA] == pytest.approx(ENERGY_WEIGHTS["soundtrack"])
+    assert energy["why"] == "the video's own soundtrack could not be measured"
