@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from music.genre import NEIGHBOUR_FEATURES, genre_label
-from music.models import Music, MusicFeatures
+from music.models import Music, MusicFeatures, MusicSource
 from musicrec.core.descriptors import GENRE_KEYS, GENRES, moods_from_valence_arousal, top_label
 from musicrec.core.models import AnalysisStatus, Platform
 
@@ -61,12 +61,37 @@ def labelled_tracks() -> LabelledTracks:
     )
 
 
-def _source_genres(music: Music, platform: str) -> list[str]:
-    names: list[str] = []
+def is_catalogue_row(source: MusicSource) -> bool:
+    """Whether a source row was written by the catalogue import.
+
+    The Spotify tracks dataset is imported as Spotify sources (its track ids are Spotify's), with
+    the dataset's per-track genre in `genres` and the row in `raw` (`raw_genres` among it); a
+    catalogue file without Spotify ids gives `catalogue` sources.
+    """
+    raw = source.raw if isinstance(source.raw, dict) else {}
+    return source.platform == Platform.CATALOGUE or (
+        source.platform == Platform.SPOTIFY and "raw_genres" in raw
+    )
+
+
+def genre_inputs(music: Music) -> tuple[list[str], list[str]]:
+    """(catalogue genres, Spotify artist genres) from a track's (prefetched) sources.
+
+    A catalogue row's genres label the track itself; the Spotify API's are the artist's, kept
+    under `raw["api"]["artist_genres"]` (and in `genres` of a source only the API wrote).
+    """
+    catalogue: list[str] = []
+    spotify: list[str] = []
     for source in music.sources.all():
-        if source.platform == platform and isinstance(source.genres, list):
-            names.extend(str(name) for name in source.genres if name)
-    return names
+        names = [str(name) for name in (source.genres or []) if name]
+        api = (source.raw or {}).get("api") if isinstance(source.raw, dict) else None
+        artist_genres = [str(n) for n in (api or {}).get("artist_genres", []) if n]
+        if is_catalogue_row(source):
+            catalogue.extend(names)
+            spotify.extend(artist_genres)
+        elif source.platform == Platform.SPOTIFY:
+            spotify.extend(artist_genres or names)
+    return catalogue, spotify
 
 
 def apply_labels(
@@ -78,7 +103,7 @@ def apply_labels(
     catalogue source row carries no genre strings to recompute it from.
     """
     if features.genre_source != GenreSource.CURATOR:
-        catalogue = _source_genres(music, Platform.CATALOGUE)
+        catalogue, spotify = genre_inputs(music)
         keep_imported = (
             not catalogue and features.genre_source == GenreSource.CATALOGUE and features.genres
         )
@@ -86,7 +111,7 @@ def apply_labels(
             neighbours = neighbours if neighbours is not None else labelled_tracks()
             label = genre_label(
                 catalogue_genres=catalogue,
-                spotify_genres=_source_genres(music, Platform.SPOTIFY),
+                spotify_genres=spotify,
                 features_vector=[getattr(features, name) for name in NEIGHBOUR_FEATURES],
                 labelled_neighbours=neighbours.without(music.pk),
                 text=" ".join(part for part in (music.title, music.artist_name, music.album)),

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from music.models import Music, MusicSnapshot, MusicSource
 from music.services.features import job_target
-from music.services.genre import music_genre_refresh
+from music.services.genre import is_catalogue_row, music_genre_refresh
 from music.services.merge import music_merge
 from musicrec.core.jobs import BatchSummary, job_create, job_enqueue
 from musicrec.core.models import Job, Platform
@@ -132,16 +132,19 @@ def _store_match(
     source = MusicSource.objects.filter(
         platform=Platform.SPOTIFY, external_id=track.spotify_id
     ).first() or MusicSource(platform=Platform.SPOTIFY, external_id=track.spotify_id)
+    imported = source.pk is not None and is_catalogue_row(source)
     source.music = music
-    source.url = track.url or ""
+    source.url = track.url or source.url
     if track.popularity is not None:
         source.popularity = track.popularity
-    if genres:
+    if genres and not imported:  # an imported row's genres are the dataset's track genre
         source.genres = genres
-    source.raw = {
-        **{k: v for k, v in dataclasses.asdict(track).items() if k != "popularity"},
-        "match": {"method": method, "confidence": confidence},
-    }
+    api = {k: v for k, v in dataclasses.asdict(track).items() if k != "popularity"}
+    api["match"] = {"method": method, "confidence": confidence}
+    if genres:
+        api["artist_genres"] = genres
+    # What the API said sits beside whatever the catalogue import stored in the row.
+    source.raw = {**(source.raw if isinstance(source.raw, dict) else {}), "api": api}
     source.last_seen_at = timezone.now()
     source.full_clean()
     source.save()

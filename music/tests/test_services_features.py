@@ -262,3 +262,28 @@ def test_labelled_tracks_leave_the_track_itself_out():
     matrix, labels = tracks.without(labelled.music_id)
     assert labels == ["jazz"] and matrix.shape == (1, 6)
     assert tracks.without(other.music_id + 1000)[1] == tracks.labels
+
+
+def test_music_genre_of_an_imported_spotify_row_is_the_catalogue_label():
+    music = MusicFactory(title="Some Song")
+    MusicSourceFactory(
+        music=music, platform=Platform.SPOTIFY, genres=["acoustic"], usage_count=None,
+        raw={"raw_genres": ["acoustic"], "api": {"artist_genres": ["k-pop"]}},
+    )  # fmt: skip
+    MusicSourceFactory(
+        music=MusicFactory(), platform=Platform.SPOTIFY, genres=["j-pop"], usage_count=None
+    )
+
+    features = music_features_set_genre(music_id=music.pk, genre="")
+
+    assert (features.genre, features.genre_source) == ("folk-acoustic", GenreSource.CATALOGUE)
+
+
+def test_music_genre_from_spotify_artist_genres_stored_by_the_api():
+    music = MusicFactory(title="Some Song")
+    MusicSourceFactory(
+        music=music, platform=Platform.SPOTIFY, genres=["k-pop"], usage_count=None,
+        raw={"api": {"artist_genres": ["k-pop"]}},
+    )  # fmt: skip
+    features = music_features_set_genre(music_id=music.pk, genre="")
+    assert (features.genre, features.genre_source) == ("k-pop", GenreSource.SPOTIFY)

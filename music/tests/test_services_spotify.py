@@ -36,8 +36,8 @@ def test_music_match_spotify_by_isrc(fake_spotify):
     assert (source.platform, source.external_id) == (Platform.SPOTIFY, HEAT_WAVES_ID)
     assert source.music_id == music.pk
     assert source.url == f"https://open.spotify.com/track/{HEAT_WAVES_ID}"
-    assert source.raw["match"] == {"method": "isrc", "confidence": 1.0}
-    assert source.raw["isrc"] == "GBUM72000433"
+    assert source.raw["api"]["match"] == {"method": "isrc", "confidence": 1.0}
+    assert source.raw["api"]["isrc"] == "GBUM72000433"
     # Development Mode: no popularity and no artist genres, so none are stored.
     assert source.popularity is None and source.genres == []
     assert not MusicSnapshot.objects.exists()
@@ -53,8 +53,8 @@ def test_music_match_spotify_by_search_with_duration(fake_spotify):
     source = music_match_spotify(music_id=music.pk)
 
     assert source.external_id == STAY_ID  # not the sped-up edit, not Rihanna's "Stay"
-    assert source.raw["match"]["method"] == "search"
-    assert 0.8 < source.raw["match"]["confidence"] <= 1.0
+    assert source.raw["api"]["match"]["method"] == "search"
+    assert 0.8 < source.raw["api"]["match"]["confidence"] <= 1.0
     assert source.popularity == 86
     assert list(
         MusicSnapshot.objects.filter(source=source).values_list("popularity", flat=True)
@@ -124,7 +124,7 @@ def test_music_match_spotify_refreshes_a_linked_track_by_id(fake_spotify):
         music=music, platform=Platform.SPOTIFY, external_id=HEAT_WAVES_ID, usage_count=None
     )
     source = music_match_spotify(music_id=music.pk)
-    assert source.raw["match"]["method"] == "id"
+    assert source.raw["api"]["match"]["method"] == "id"
     assert any(url.endswith(f"tracks/{HEAT_WAVES_ID}") for url in _api_calls(fake_spotify))
 
 
@@ -190,3 +190,28 @@ def test_music_enrich_many_stops_on_rejected_credentials(settings):
         summary = music_enrich_many(music_ids=[t.pk for t in tracks])
     assert summary.failed == 3
     assert len(summary.problems) == 1 and "rejected the client credentials" in summary.problems[0]
+
+
+def test_music_match_spotify_joins_a_sound_to_the_imported_catalogue_track(fake_spotify):
+    catalogue = MusicFactory(title="Heat Waves", artist_name="Glass Animals")
+    imported = MusicSourceFactory(
+        music=catalogue, platform=Platform.SPOTIFY, external_id=HEAT_WAVES_ID, popularity=88,
+        usage_count=None, genres=["indie-pop"],
+        raw={"track_id": HEAT_WAVES_ID, "raw_genres": ["indie-pop"]},
+    )  # fmt: skip
+    MusicFeaturesFactory(music=catalogue, genre="indie", genres={"indie": 1.0})
+    sound = MusicFactory(title="Heat Waves", artist_name="Glass Animals", duration_s=238.0)
+    tiktok = MusicSourceFactory(music=sound)
+
+    source = music_match_spotify(music_id=sound.pk)
+
+    assert source.pk == imported.pk and source.music_id == catalogue.pk
+    assert not Music.objects.filter(pk=sound.pk).exists()
+    tiktok.refresh_from_db()
+    assert tiktok.music_id == catalogue.pk
+    # The import's data stays: its track genre, popularity and raw row; the API's sits beside.
+    assert source.genres == ["indie-pop"] and source.popularity == 88
+    assert source.raw["raw_genres"] == ["indie-pop"]
+    assert source.raw["api"]["match"]["method"] == "search"
+    features = MusicFeatures.objects.get(music=catalogue)
+    assert (features.genre, features.genre_source) == ("indie", "catalogue")
