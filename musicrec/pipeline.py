@@ -176,7 +176,8 @@ def _trends_step(music_ids: list[int]) -> dict[str, int]:
 def _videos_step(video_ids: list[int], progress: ProgressFn) -> BatchSummary:
     from videos.services import video_analyze_many
 
-    return video_analyze_many(video_ids=video_ids, progress=progress)
+    # The profile step comes next: no separate profile analysis queued per creator.
+    return video_analyze_many(video_ids=video_ids, progress=progress, analyze_authors=False)
 
 
 def _profile_step(author_id: int) -> dict[str, Any]:
