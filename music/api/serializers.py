@@ -93,9 +93,6 @@ class MusicTrendSerializer(serializers.Serializer):
     pct_7d = serializers.FloatField(
         source="detail.trend.pct_7d", allow_null=True, default=None, help_text="Percent, 7 days."
     )
-    refreshed_at = serializers.DateTimeField(
-        source="detail.trend.refreshed_at", allow_null=True, default=None
-    )
 
 
 class MusicSnapshotSerializer(serializers.ModelSerializer):

@@ -6,6 +6,8 @@ import math
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from music.models import MusicFeatures
@@ -182,3 +184,18 @@ def test_music_trends_refresh_creates_rows_and_keeps_analysis_detail():
 
 def test_music_trends_refresh_with_nothing_to_do():
     assert music_trends_refresh(music_ids=[], now=NOW) == 0
+
+
+def test_music_trends_refresh_writes_only_changed_rows():
+    steady = _catalogue_track(popularity=30, usage=100)
+    other = _catalogue_track(popularity=60, usage=500)
+    music_trends_refresh(now=NOW)
+
+    with CaptureQueriesContext(connection) as unchanged:
+        music_trends_refresh(now=NOW)
+    assert not [q for q in unchanged.captured_queries if q["sql"].startswith("UPDATE")]
+
+    MusicFeatures.objects.filter(music=steady).update(popularity_percentile=0.99)
+    music_trends_refresh(now=NOW)
+    assert _features(steady).popularity_percentile == 0.0
+    assert _features(other).popularity_percentile == 1.0
