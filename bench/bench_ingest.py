@@ -101,6 +101,7 @@ def _run(args: argparse.Namespace) -> None:
             videos_per_author=per,
             seed=run,
             id_offset=run * 10 * n_authors,
+            sound_offset=run * 1_000_000,  # every run brings new sounds, as a first import does
             growth=growth,
         )
 

@@ -20,12 +20,14 @@ def apify_dataset(
     sounds: int = 200,
     seed: int = 1,
     id_offset: int = 0,
+    sound_offset: int = 0,
     growth: float = 1.0,
 ) -> list[dict[str, Any]]:
     """A dataset with `authors` creators posting `videos_per_author` videos each.
 
     Videos pick one of `sounds` shared licensed tracks or the creator's own original sound.
-    `growth` multiplies every count, to fake a later scrape of the same videos.
+    `growth` multiplies every count, to fake a later scrape of the same videos; `sound_offset`
+    gives the licensed tracks other ids, so a second dataset brings new sounds too.
     """
     rng = random.Random(seed)
     items = []
@@ -57,7 +59,7 @@ def apify_dataset(
             else:
                 track = rng.randrange(sounds)
                 music_meta = {
-                    "musicId": str(7_100_000_000_000_000_000 + track),
+                    "musicId": str(7_100_000_000_000_000_000 + sound_offset + track),
                     "musicName": f"Track {track}",
                     "musicAuthor": f"Artist {track % 37}",
                     "musicOriginal": False,
