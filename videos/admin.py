@@ -1,6 +1,49 @@
-from django.contrib import admin
+"""Curation of videos, their posts, sounds and content analyses; re-run the analysis from here."""
 
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from musicrec.core.descriptors import CATEGORIES
+from videos import services
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSnapshot, VideoSource
+
+CATEGORY_COLUMN = "Category (source, confidence)"
+
+
+def category_label(analysis: VideoContentAnalysis | None) -> str:
+    """The category with where it was read and how sure it is: "Dance (hashtags, 0.89)"."""
+    if analysis is None or not analysis.category:
+        return "–"
+    name = CATEGORIES.get(analysis.category, analysis.category)
+    parts = [analysis.category_source or "unknown source"]
+    if analysis.category_confidence is not None:
+        parts.append(f"{analysis.category_confidence:.2f}")
+    return f"{name} ({', '.join(parts)})"
+
+
+@admin.action(description="Re-run content analysis")
+def rerun_content_analysis(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    """Queue the content analysis of the selected videos on a worker, as one Job."""
+    field = "video_id" if queryset.model is VideoContentAnalysis else "pk"
+    video_ids = list(queryset.values_list(field, flat=True))
+    job = services.video_analysis_enqueue(video_ids=video_ids, user=request.user)
+    modeladmin.message_user(
+        request,
+        format_html(
+            'Queued the content analysis of {} video(s) as <a href="{}">job {}</a>; '
+            "results appear when the worker finishes.",
+            len(video_ids),
+            reverse("admin:core_job_change", args=[job.pk]),
+            job.pk,
+        ),
+        messages.SUCCESS,
+    )
 
 
 class VideoSourceInline(admin.StackedInline):
@@ -34,19 +77,55 @@ class VideoContentAnalysisInline(admin.StackedInline):
     model = VideoContentAnalysis
     extra = 0
     can_delete = False
-    readonly_fields = [f.name for f in VideoContentAnalysis._meta.fields if f.name != "id"]
+    readonly_fields = [
+        "category_display",
+        *(
+            f.name
+            for f in VideoContentAnalysis._meta.fields
+            if f.name not in {"id", "video", "detail", "category", "category_source"}
+        ),
+        "detail_pretty",
+    ]
     fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Video | None = None) -> bool:
+        return False
+
+    @admin.display(description=CATEGORY_COLUMN)
+    def category_display(self, obj: VideoContentAnalysis) -> str:
+        return category_label(obj)
+
+    @admin.display(description="Every output with its evidence")
+    def detail_pretty(self, obj: VideoContentAnalysis) -> str:
+        return _pretty(obj.detail)
+
+
+def _pretty(data: object) -> str:
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return format_html('<pre style="white-space: pre-wrap; margin: 0">{}</pre>', text)
 
 
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "author", "posted_at", "duration_s"]
-    list_filter = ["sources__platform", "content_analysis__category"]
+    list_display = ["__str__", "author", "posted_at", "duration_s", "content_category", "mood"]
+    list_filter = ["sources__platform", "content_analysis__category", "content_analysis__status"]
     search_fields = ["caption", "sources__external_id", "author__name"]
-    list_select_related = ["author"]
+    list_select_related = ["author", "content_analysis"]
     autocomplete_fields = ["author"]
     date_hierarchy = "posted_at"
     inlines = [VideoSourceInline, VideoMusicInline, VideoContentAnalysisInline]
+    actions = [rerun_content_analysis]
+
+    @admin.display(
+        description="Category (source, confidence)", ordering="content_analysis__category"
+    )
+    def content_category(self, obj: Video) -> str:
+        return category_label(getattr(obj, "content_analysis", None))
+
+    @admin.display(description="Top mood", ordering="content_analysis__top_mood")
+    def mood(self, obj: Video) -> str:
+        analysis = getattr(obj, "content_analysis", None)
+        return (analysis.top_mood if analysis else "") or "–"
 
 
 class VideoSnapshotInline(admin.TabularInline):
@@ -96,9 +175,9 @@ class VideoContentAnalysisAdmin(admin.ModelAdmin):
     list_display = [
         "video",
         "status",
-        "category",
-        "category_confidence",
+        "category_display",
         "tempo_bpm",
+        "tempo_source",
         "energy",
         "top_mood",
         "cuts_per_min",
@@ -107,7 +186,25 @@ class VideoContentAnalysisAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "top_mood"]
     search_fields = ["video__caption"]
     list_select_related = ["video"]
-    readonly_fields = [f.name for f in VideoContentAnalysis._meta.fields]
+    readonly_fields = [
+        "category_display",
+        *(f.name for f in VideoContentAnalysis._meta.fields if f.name != "detail"),
+        "detail_pretty",
+    ]
+    actions = [rerun_content_analysis]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: VideoContentAnalysis | None = None
+    ) -> bool:
+        return False  # computed by the analysis: re-run it instead of editing
+
+    @admin.display(description=CATEGORY_COLUMN, ordering="category")
+    def category_display(self, obj: VideoContentAnalysis) -> str:
+        return category_label(obj)
+
+    @admin.display(description="Every output with its evidence")
+    def detail_pretty(self, obj: VideoContentAnalysis) -> str:
+        return _pretty(obj.detail)
