@@ -59,7 +59,12 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 
 def test_deploy_check_passes_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_", "REDIS_")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "musicrec.settings.base",
