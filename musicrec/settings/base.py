@@ -254,8 +254,16 @@ else:
 # --- Scraper ------------------------------------------------------------------------------
 
 SCRAPER_SOURCE = env("SCRAPER_SOURCE", default="file")  # "file" or "http"
+# The default points at the demo set's latest scrapes, so "analyse @handle" works out of the box.
 SCRAPER_FILE_DIR = Path(
-    env("SCRAPER_FILE_DIR", default=str(BASE_DIR / "sample_data" / "demo" / "scrapes" / "latest"))
+    env(
+        "SCRAPER_FILE_DIR",
+        default=str(BASE_DIR / "sample_data" / "demo" / "scrapes" / "2026-11-24"),
+    )
+)
+# Relative media paths inside fetched scrape files resolve against this folder (the demo's).
+SCRAPER_MEDIA_BASE = Path(
+    env("SCRAPER_MEDIA_BASE", default=str(BASE_DIR / "sample_data" / "demo"))
 )
 SCRAPER_HTTP_BASE_URL = env("SCRAPER_HTTP_BASE_URL", default="https://api.apify.com")
 SCRAPER_HTTP_TOKEN = env("SCRAPER_HTTP_TOKEN", default="")
