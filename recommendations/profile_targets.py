@@ -29,9 +29,11 @@ from .targets import TIER_LEAN, Target
 MIN_BEST_LIFT = 1.0
 # Open tempo bands are closed at playable tempi before taking their centre.
 _BAND_FLOOR, _BAND_CEILING = 60.0, 180.0
-# The parts of a video's content analysis that are measured on its soundtrack, i.e. on the
-# music the video already uses (see `without_soundtrack`).
-SOUNDTRACK = "soundtrack"
+# Evidence sources that describe the music a video already uses rather than the video: its
+# measured soundtrack, the stored analysis of its sound standing in for it, and the genre taken
+# from that analysis (videos.content.fusion names them so).
+HEARD_SOURCES = frozenset({"soundtrack", "sound metadata"})
+SOUND_GENRE_SOURCE = "music analysis"
 # The visual-pace tempo stand-in of the video analysis (videos.content.PACE_TEMPO_RANGE).
 PACE_TEMPO_RANGE = (70.0, 150.0)
 
@@ -154,7 +156,7 @@ def _blend_without(evidence: Mapping[str, Any], name: str) -> float | None:
     kept = {
         k: (_number(v), _number(weights.get(k)))
         for k, v in signals.items()
-        if k != SOUNDTRACK and _number(v) is not None and (_number(weights.get(k)) or 0) > 0
+        if k not in HEARD_SOURCES and _number(v) is not None and (_number(weights.get(k)) or 0) > 0
     }
     total = sum(w for _, w in kept.values() if w)
     if total <= 0:
@@ -164,19 +166,21 @@ def _blend_without(evidence: Mapping[str, Any], name: str) -> float | None:
 
 
 def without_soundtrack(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """A video analysis with everything measured on its soundtrack taken out.
+    """A video analysis with everything that describes the music it already uses taken out.
 
-    The soundtrack of a posted video *is* the track it used, so in an offline evaluation that
-    hides the track, the video's tempo, energy, arousal, valence and danceability heard in it
-    would leak the answer. Values fused from several signals are re-blended from the evidence the
-    analysis recorded (picture, pace, caption); values heard only in the soundtrack are dropped.
-    Without recorded evidence, every value the soundtrack could have shaped is dropped.
+    A posted video's soundtrack *is* the track it used, and the analysis also borrows that
+    track's stored analysis (genre; tempo, energy and mood when the soundtrack could not be
+    measured). In an offline evaluation that hides the track, all of that would leak the answer.
+    Values fused from several signals are re-blended from the evidence the analysis recorded
+    (picture, pace, caption); values heard only in the music are dropped. Without recorded
+    evidence, every value the music could have shaped is dropped.
     """
     detail = fields.get("detail") if isinstance(fields.get("detail"), Mapping) else {}
     evidence = detail.get("evidence") if isinstance(detail.get("evidence"), Mapping) else None
     out = dict(fields)
-    heard = fields.get("tempo_source") == SOUNDTRACK or (
-        evidence is not None and any(_mentions_soundtrack(e) for e in evidence.values())
+    out["genres"] = {}
+    heard = fields.get("tempo_source") in HEARD_SOURCES or (
+        evidence is not None and any(_mentions_music(e) for e in evidence.values())
     )
     if not heard and evidence is not None:
         return out
@@ -188,7 +192,9 @@ def without_soundtrack(fields: Mapping[str, Any]) -> dict[str, Any]:
         return out
     for name in ("energy", "arousal", "valence"):
         out[name] = _blend_without(evidence, name)
-    out["tempo_bpm"] = fields.get("tempo_bpm") if fields.get("tempo_source") != SOUNDTRACK else None
+    out["tempo_bpm"] = (
+        fields.get("tempo_bpm") if fields.get("tempo_source") not in HEARD_SOURCES else None
+    )
     pace = evidence.get("visual_pace")
     if out["tempo_bpm"] is None and isinstance(pace, Mapping) and _number(pace.get("value")):
         low, high = PACE_TEMPO_RANGE
@@ -196,13 +202,9 @@ def without_soundtrack(fields: Mapping[str, Any]) -> dict[str, Any]:
     moods: dict[str, float] = {}
     if out["valence"] is not None and out["arousal"] is not None:
         moods = moods_from_valence_arousal(out["valence"], out["arousal"])
-    mood_signals = evidence.get("moods")
-    cues = (
-        mood_signals.get("signals", {}).get("text cues")
-        if isinstance(mood_signals, Mapping)
-        else None
-    )
-    cues = _weights(cues, MOOD_KEYS)
+    mood_evidence = evidence.get("moods")
+    signals = mood_evidence.get("signals") if isinstance(mood_evidence, Mapping) else None
+    cues = _weights(signals.get("text cues") if isinstance(signals, Mapping) else None, MOOD_KEYS)
     if cues:
         moods = normalise_weights(
             {k: moods.get(k, 0.0) + cues.get(k, 0.0) for k in {*moods, *cues}}
@@ -211,12 +213,12 @@ def without_soundtrack(fields: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _mentions_soundtrack(entry: Any) -> bool:
+def _mentions_music(entry: Any) -> bool:
     if not isinstance(entry, Mapping):
         return False
     signals = entry.get("signals")
-    return entry.get("source") == SOUNDTRACK or (
-        isinstance(signals, Mapping) and SOUNDTRACK in signals
+    return entry.get("source") in HEARD_SOURCES | {SOUND_GENRE_SOURCE} or (
+        isinstance(signals, Mapping) and bool(HEARD_SOURCES & set(signals))
     )
 
 
@@ -224,9 +226,9 @@ def video_target(fields: Mapping[str, Any], author: Target | None = None) -> Tar
     """A video's target: its analysis values, the creator's profile for what it lacks.
 
     `fields` holds the VideoContentAnalysis columns (tempo_bpm, energy, valence, arousal,
-    danceability, top_mood) and `moods` (the analysis's full mood weights, from its detail).
-    Genres, the best-videos music, tier and consistency always come from the creator: a video
-    analysis describes the picture and sound, not a genre.
+    danceability, top_mood) and, from its detail, `moods` (the full mood weights) and `genres`
+    (the genre of the sound it uses, when analysed). Without genres of its own the creator's
+    genres stand in; the best-videos music, tier and consistency always come from the creator.
     """
     author = author or Target()
     moods = _weights(fields.get("moods"), MOOD_KEYS)
@@ -249,7 +251,7 @@ def video_target(fields: Mapping[str, Any], author: Target | None = None) -> Tar
         valence=pick("valence") if own_mood or not moods else None,
         arousal=pick("arousal") if own_mood or not moods else None,
         danceability=pick("danceability"),
-        genres=dict(author.genres),
+        genres=_weights(fields.get("genres"), GENRE_KEYS) or dict(author.genres),
         moods=moods or dict(author.moods),
         best_genres=dict(author.best_genres),
         best_tempo_bpm=None,

@@ -127,6 +127,7 @@ def video_fields(analysis: VideoContentAnalysis | None) -> dict[str, Any]:
         "danceability": analysis.danceability,
         "top_mood": analysis.top_mood,
         "moods": detail.get("moods") or {},
+        "genres": detail.get("genres") or {},
         "detail": detail,
     }
 

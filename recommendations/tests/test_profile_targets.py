@@ -149,7 +149,47 @@ def test_without_soundtrack_keeps_a_text_only_analysis():
         "arousal": None,
         "detail": {"evidence": {"valence": {"signals": {"text": 0.3}, "weights": {"text": 1}}}},
     }
-    assert without_soundtrack(fields) == fields
+    assert without_soundtrack(fields) == {**fields, "genres": {}}
+
+
+def test_without_soundtrack_drops_what_came_from_the_sounds_stored_analysis():
+    reference = {"music_id": 7, "title": "Song", "feature_source": "audio"}
+    fields = {
+        "tempo_bpm": 92.0,
+        "tempo_source": "sound metadata",
+        "energy": 0.41,
+        "valence": 0.5,
+        "arousal": 0.36,
+        "danceability": 0.82,
+        "genres": {"folk-acoustic": 1.0},
+        "detail": {
+            "evidence": {
+                "genres": {"source": "music analysis", "music_id": 7},
+                "tempo_bpm": {"value": 92.0, "source": "sound metadata", **reference},
+                "energy": {
+                    "signals": {"sound metadata": 0.41},
+                    "weights": {"sound metadata": 1.0},
+                    **reference,
+                },
+                "valence": {
+                    "signals": {"sound metadata": 0.6, "text": 0.2},
+                    "weights": {"sound metadata": 0.55, "text": 0.25},
+                },
+                "danceability": {"value": 0.82, "source": "sound metadata"},
+            }
+        },
+    }
+    clean = without_soundtrack(fields)
+    assert clean["genres"] == {} and clean["danceability"] is None
+    assert clean["tempo_bpm"] is None and clean["energy"] is None and clean["arousal"] is None
+    assert clean["valence"] == pytest.approx(0.2)
+
+
+def test_video_target_takes_the_genre_of_the_sound_it_uses():
+    creator = author_target(METRICS)
+    target = video_target({"genres": {"rock": 1.0}}, creator)
+    assert target.genres == {"rock": 1.0}
+    assert target.best_genres == creator.best_genres
 
 
 def test_without_soundtrack_drops_heard_values_when_no_evidence_was_kept():
