@@ -471,7 +471,8 @@ def test_validate_weights_overrides_defaults_and_echoes_normalised():
     arrays = popular_catalogue()
     result = recommend(arrays, Request(weights=weights))
     assert sum(result.weights.values()) == pytest.approx(1.0, abs=1e-3)
-    assert result.weights["trend"] == pytest.approx(0.9 / 1.7, abs=1e-4)
+    others = sum(v for k, v in DEFAULT_WEIGHTS.items() if k not in ("trend", "popularity"))
+    assert result.weights["trend"] == pytest.approx(0.9 / (others + 0.9), abs=1e-4)
     assert set(result.effective_weights) == {"trend"}
 
 

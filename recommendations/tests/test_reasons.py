@@ -193,7 +193,8 @@ def test_recommend_items_carry_two_or_three_reasons_from_real_data():
         ]
     )
     target = Target(best_tempo_bpm=120.0, genres={"pop": 1.0}, valence=0.8, arousal=0.65)
-    result = recommend(arrays, Request(target=target, limit=2))
+    # Tempo weighted up so its reason is among the three cited whatever the default weights.
+    result = recommend(arrays, Request(target=target, limit=2, weights={"tempo": 0.3}))
     first = result.items[0]
     assert first.music_id == 1
     assert 2 <= len(first.reasons) <= 3
