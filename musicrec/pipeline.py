@@ -6,7 +6,8 @@ the steps below and reports progress on the Job:
 
     fetch   0-10   the configured scraper source (handle) or the submitted scrape JSON
     store  10-25   musicrec.ingest.scrape_store, its own transaction
-    music  25-55   music.services.features.music_analyze_many (tracks of the scrape and creator)
+    spotify 25-30  music.services.spotify.music_enrich_many (identity only; skipped without keys)
+    music  30-55   music.services.features.music_analyze_many (tracks of the scrape and creator)
     trends 55-60   music.services.trends.music_trends_refresh
     videos 60-90   videos.services.video_analyze_many (the creator's videos)
     profile 90-100 authors.services.author_analyze
@@ -28,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from authors.models import AuthorSource
+from music.models import Music
 from musicrec.core.jobs import (
     BatchSummary,
     ProgressFn,
@@ -148,7 +150,10 @@ def analyze_influencer(
     music_ids = sorted({*music_ids, *used})
     problems: list[str] = []
     run = _StepRunner(job_id, counts, problems)
-    run("music", 25, 55, lambda progress: _music_step(music_ids, progress))
+    run("spotify", 25, 30, lambda progress: _spotify_step(music_ids, progress))
+    # Matching may merge a sound into the catalogue track of the same ISRC: drop merged ids.
+    music_ids = sorted(Music.objects.filter(pk__in=music_ids).values_list("pk", flat=True))
+    run("music", 30, 55, lambda progress: _music_step(music_ids, progress))
     run("trends", 55, 60, lambda progress: _trends_step(music_ids))
     run("videos", 60, 90, lambda progress: _videos_step(video_ids, progress))
     run("profile", 90, 100, lambda progress: _profile_step(author_id))
@@ -159,6 +164,12 @@ def analyze_influencer(
 
 
 # --- Steps --------------------------------------------------------------------------------------
+
+
+def _spotify_step(music_ids: list[int], progress: ProgressFn) -> BatchSummary:
+    from music.services.spotify import music_enrich_many
+
+    return music_enrich_many(music_ids=music_ids, progress=progress)
 
 
 def _music_step(music_ids: list[int], progress: ProgressFn) -> BatchSummary:

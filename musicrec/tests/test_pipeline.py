@@ -65,7 +65,10 @@ def test_analyze_influencer_from_a_submitted_scrape_runs_every_step(
         "@creator_0",
     )
     assert job.counts["ingest"]["created"]["video_sources"] == 4
-    assert set(job.counts) == {"ingest", "music", "trends", "videos", "profile"}
+    assert set(job.counts) == {"ingest", "spotify", "music", "trends", "videos", "profile"}
+    # No Spotify credentials in tests: identity lookups are skipped, the rest still runs.
+    assert job.counts["spotify"]["done"] == 0
+    assert job.counts["spotify"]["skipped"] == Music.objects.count()
     assert AuthorAnalysis.objects.filter(author=author).exists()
     assert MusicFeatures.objects.count() == Music.objects.count()
 
