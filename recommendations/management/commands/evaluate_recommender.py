@@ -103,7 +103,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.as_dict(), indent=2))
             return
         if report.search is not None:
-            self.stdout.write(f"Weight search on the validation split (nDCG@{report.k}):")
+            k = report.k
+            self.stdout.write(
+                f"Weight search on the validation split of {1 + len(exports)} data set(s), "
+                f"score (HitRate@{k} + nDCG@{k}) / 2:"
+            )
             self.stdout.write(report.search.format_trace())
             best = ", ".join(f"{k} {v:g}" for k, v in report.search.best_weights.items())
             self.stdout.write(f"Best weights: {best}\n")
