@@ -15,12 +15,15 @@ database adds rows in.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -350,19 +353,45 @@ class EngineData:
     arrays: CatalogueArrays
     collaborative: CollaborativeData
     catalogue_version: str
+    checked_now: bool = True  # False: the stamps were trusted from an earlier request
 
 
-def engine_data() -> EngineData:
+_stamps_lock = threading.Lock()
+_stamps: tuple[float, str, str] | None = None  # (monotonic time read, catalogue, collaborative)
+
+
+def _current_stamps(fresh: bool) -> tuple[str, str, bool]:
+    """(catalogue stamp, collaborative stamp, read now): read again when older than
+    RECOMMENDER_CATALOGUE_CHECK_SECONDS or when `fresh`."""
+    global _stamps
+    interval = float(getattr(settings, "RECOMMENDER_CATALOGUE_CHECK_SECONDS", 0.0))
+    with _stamps_lock:
+        known = _stamps
+    if not fresh and known is not None and time.monotonic() - known[0] < interval:
+        return known[1], known[2], False
+    version = catalogue_version()
+    collab_version = collaborative_version(version)
+    with _stamps_lock:
+        _stamps = (time.monotonic(), version, collab_version)
+    return version, collab_version, True
+
+
+def engine_data(*, fresh: bool = False) -> EngineData:
     """The current catalogue arrays and collaborative data, rebuilt only when they changed.
 
-    Six aggregate queries to check the stamps; two more (catalogue) or three (collaborative)
-    only when a rebuild is due. Shared by every request of this process.
+    Six aggregate queries check the stamps (at most every RECOMMENDER_CATALOGUE_CHECK_SECONDS,
+    or now with `fresh`); two more (catalogue) or three (collaborative) run only when a rebuild
+    is due. Shared by every request of this process.
     """
-    version = catalogue_version()
+    version, collab_version, checked_now = _current_stamps(fresh)
     arrays = _arrays_cache.get(version, lambda: CatalogueArrays.build(catalogue_records()))
-    collab_version = collaborative_version(version)
     collaborative = _collaborative_cache.get(collab_version, lambda: collaborative_data(arrays))
-    return EngineData(arrays=arrays, collaborative=collaborative, catalogue_version=version)
+    return EngineData(
+        arrays=arrays,
+        collaborative=collaborative,
+        catalogue_version=version,
+        checked_now=checked_now,
+    )
 
 
 def cache_stats() -> dict[str, int]:
@@ -371,6 +400,9 @@ def cache_stats() -> dict[str, int]:
 
 
 def caches_clear() -> None:
+    global _stamps
+    with _stamps_lock:
+        _stamps = None
     _arrays_cache.clear()
     _collaborative_cache.clear()
 

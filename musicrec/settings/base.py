@@ -313,6 +313,12 @@ SPOTIFY_MAX_RETRIES = env.int("SPOTIFY_MAX_RETRIES", default=3)
 from recommendations.weights import DEFAULT_WEIGHTS  # noqa: E402
 
 RECOMMENDER_WEIGHTS = dict(DEFAULT_WEIGHTS)
+# How long a worker trusts its catalogue version stamp before reading it again (seconds). The
+# stamp costs a few aggregate queries (about 80 ms on SQLite at 20,000 tracks), so production
+# reads it at most this often; development and tests (DJANGO_DEBUG) read it on every request.
+RECOMMENDER_CATALOGUE_CHECK_SECONDS = env.float(
+    "RECOMMENDER_CATALOGUE_CHECK_SECONDS", default=0.0 if DEBUG else 5.0
+)
 
 # --- Tests --------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, Val
 from django.db import transaction
 
 from authors.models import Author
+from music.models import Music
 from musicrec.core.models import AnalysisStatus
 from recommendations import selectors
 from recommendations.catalogue_source import engine_data
@@ -206,7 +207,6 @@ def recommendation_generate(
         used = selectors.used_music_ids(author.pk)
         kept, rejected = selectors.feedback_ids(author.pk)
 
-    data = engine_data()
     request = Request(
         target=target,
         brief=brief_used,
@@ -218,26 +218,50 @@ def recommendation_generate(
         filters=filters_used,
         include_used=include_used,
     )
+    run_values = {
+        "author": author,
+        "video": video,
+        "target_kind": kind,
+        "brief": asdict(brief_used) if brief_used is not None else {},
+        "created_by": user if getattr(user, "is_authenticated", False) else None,
+    }
+    return _run_and_store(request, run_values, notices, weights, started, fresh=False)
+
+
+def _run_and_store(
+    request: Request,
+    run_values: dict[str, Any],
+    notices: list[str],
+    weights: Any,
+    started: float,
+    *,
+    fresh: bool,
+) -> RecommendationRun:
+    author = run_values["author"]
+    data = engine_data(fresh=fresh)
     collaborative = data.collaborative.scores(
-        target, data.arrays.size, author_id=author.pk if author is not None else None
+        request.target, data.arrays.size, author_id=author.pk if author is not None else None
     )
     result = recommend(data.arrays, request, collaborative=collaborative)
+    if not data.checked_now:
+        # The stamp was trusted without reading it: a track merged away since then would break
+        # the run's items, so check they all still exist and rank again on fresh data if not.
+        ids = [item.music_id for item in result.items]
+        if Music.objects.filter(pk__in=ids).count() < len(ids):
+            return _run_and_store(request, run_values, notices, weights, started, fresh=True)
+    notices = list(notices)
     for notice in result.notices:
         if author is None and notice.startswith(COLD_START_PREFIX):
             notice = (
                 "No creator given, so these picks are based on your brief, popularity and trends."
             )
         notices.append(notice)
-
     run = RecommendationRun(
-        author=author,
-        video=video,
-        target_kind=kind,
-        brief=asdict(brief_used) if brief_used is not None else {},
+        **run_values,
         params={
-            "limit": limit,
-            "include_used": include_used,
-            "filters": asdict(filters_used),
+            "limit": request.limit,
+            "include_used": request.include_used,
+            "filters": asdict(request.filters),
             "requested_weights": dict(weights) if isinstance(weights, Mapping) else {},
             "effective_weights": result.effective_weights,
             "candidates": result.candidates,
@@ -246,7 +270,6 @@ def recommendation_generate(
         engine_version=ENGINE_VERSION,
         catalogue_version=data.catalogue_version,
         notices=notices,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     run.clean_fields(exclude=["author", "video", "created_by", "duration_ms"])
     with transaction.atomic():

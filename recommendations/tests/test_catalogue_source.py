@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from django.test import override_settings
 
 from music.models import Music, MusicFeatures, MusicSource
 from music.tests.factories import MusicFactory, MusicFeaturesFactory, MusicSourceFactory
@@ -17,6 +18,7 @@ from recommendations.catalogue_source import (
     engine_data,
 )
 from recommendations.profile_targets import author_target
+from recommendations.services import recommendation_generate
 from recommendations.tests.db_catalogue import make_catalogue, make_creator, profile_metrics
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +180,29 @@ def test_collaborative_scores_come_from_similar_creators_only():
     assert scores[row(calm[0].pk)] == 0  # zen is the opposite of luna
     assert np.all(scores >= 0)
     assert data.collaborative.scores(author_target(None), data.arrays.size) is None
+
+
+@override_settings(RECOMMENDER_CATALOGUE_CHECK_SECONDS=60)
+def test_stamps_are_trusted_for_the_check_interval(django_assert_num_queries):
+    catalogue = make_catalogue(per_kind=2)
+    first = engine_data()
+    assert first.checked_now
+    MusicFeatures.objects.filter(music=catalogue.all[0]).update(energy=0.01)
+    with django_assert_num_queries(0):
+        trusted = engine_data()
+    assert trusted.arrays is first.arrays and not trusted.checked_now
+    fresh = engine_data(fresh=True)
+    assert fresh.arrays is not first.arrays and fresh.checked_now
+
+
+@override_settings(RECOMMENDER_CATALOGUE_CHECK_SECONDS=60)
+def test_a_track_removed_within_the_interval_never_reaches_a_run():
+    catalogue = make_catalogue(per_kind=2)
+    luna = make_creator("luna", "dance-pop")
+    first = recommendation_generate(author_id=luna.pk, limit=1)  # reads the stamps
+    shown = first.items.get().music_id
+    gone = next(m for m in catalogue.tracks["dance-pop"] if m.pk != shown)
+    gone.delete()
+    run = recommendation_generate(author_id=luna.pk, limit=10)
+    assert gone.pk not in set(run.items.values_list("music_id", flat=True))
+    assert run.items.count() == 9
