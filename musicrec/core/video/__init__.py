@@ -1,5 +1,6 @@
 """Video files in and out: PyAV decoding at a fixed sampling rate for analysis (`decode`), and
-H.264 + AAC encoding with a synthetic scene builder for tests and demo data (`encode`).
+H.264 + AAC (or VP8 + Opus) encoding with a synthetic scene builder for tests and demo data
+(`encode`).
 """
 
 from musicrec.core.video.decode import (
