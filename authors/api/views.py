@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,7 +21,7 @@ from authors.api.serializers import (
 )
 from authors.filters import AuthorFilter, NullsLastOrderingFilter
 from authors.models import Author, AuthorAnalysis
-from musicrec.core.api.serializers import JobSerializer
+from musicrec.core.api.responses import JOB_ACCEPTED, job_accepted
 
 NOT_FOUND = OpenApiResponse(AuthorNotFoundSerializer, description="No author with this id.")
 
@@ -112,7 +112,7 @@ class AuthorAnalyzeApi(APIView):
     @extend_schema(
         request=None,
         responses={
-            202: OpenApiResponse(JobSerializer, description="Queued; `Location` is the job."),
+            202: JOB_ACCEPTED,
             404: NOT_FOUND,
         },
     )
@@ -120,7 +120,4 @@ class AuthorAnalyzeApi(APIView):
         if not Author.objects.filter(pk=pk).exists():
             raise author_not_found(pk)
         job = services.author_analysis_job_enqueue(author_ids=[pk], user=request.user)
-        location = reverse("api-v1:job-detail", args=[job.pk])
-        return Response(
-            JobSerializer(job).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location}
-        )
+        return job_accepted(job)

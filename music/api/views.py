@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +21,7 @@ from music.api.serializers import (
 from music.filters import MusicFilter, NullsLastOrderingFilter
 from music.models import Music
 from music.services.features import music_analysis_enqueue
-from musicrec.core.api.serializers import JobSerializer
+from musicrec.core.api.responses import INVALID_BODY, JOB_ACCEPTED, job_accepted
 
 NOT_FOUND = OpenApiResponse(MusicErrorSerializer, description="No track with this id.")
 
@@ -74,8 +73,8 @@ class MusicAnalyzeApi(APIView):
     @extend_schema(
         request=MusicAnalyzeRequestSerializer,
         responses={
-            202: OpenApiResponse(JobSerializer, description="Queued; `Location` is the job."),
-            400: OpenApiResponse(description="Invalid body: the field and the reason."),
+            202: JOB_ACCEPTED,
+            400: INVALID_BODY,
             404: NOT_FOUND,
         },
     )
@@ -87,7 +86,4 @@ class MusicAnalyzeApi(APIView):
         job = music_analysis_enqueue(
             music_ids=[pk], force=body.validated_data["force"], user=request.user
         )
-        location = reverse("api-v1:job-detail", args=[job.pk])
-        return Response(
-            JobSerializer(job).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location}
-        )
+        return job_accepted(job)

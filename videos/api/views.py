@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from authors.filters import NullsLastOrderingFilter
-from musicrec.core.api.serializers import JobSerializer
+from musicrec.core.api.responses import INVALID_BODY, JOB_ACCEPTED, job_accepted
 from videos import selectors, services
 from videos.api.serializers import (
     VideoAnalyzeRequestSerializer,
@@ -73,8 +72,8 @@ class VideoAnalyzeApi(APIView):
     @extend_schema(
         request=VideoAnalyzeRequestSerializer,
         responses={
-            202: OpenApiResponse(JobSerializer, description="Queued; `Location` is the job."),
-            400: OpenApiResponse(description="Invalid body: the field and the reason."),
+            202: JOB_ACCEPTED,
+            400: INVALID_BODY,
             404: NOT_FOUND,
         },
     )
@@ -86,7 +85,4 @@ class VideoAnalyzeApi(APIView):
         job = services.video_analysis_enqueue(
             video_ids=[pk], user=request.user, force=body.validated_data["force"]
         )
-        location = reverse("api-v1:job-detail", args=[job.pk])
-        return Response(
-            JobSerializer(job).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location}
-        )
+        return job_accepted(job)
