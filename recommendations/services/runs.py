@@ -239,9 +239,11 @@ def _run_and_store(
 ) -> RecommendationRun:
     author = run_values["author"]
     data = engine_data(fresh=fresh)
-    collaborative = data.collaborative.scores(
-        request.target, data.arrays.size, author_id=author.pk if author is not None else None
-    )
+    collaborative = None
+    if request.weights.collaborative > 0:  # off by default: no need to compute it
+        collaborative = data.collaborative.scores(
+            request.target, data.arrays.size, author_id=author.pk if author is not None else None
+        )
     result = recommend(data.arrays, request, collaborative=collaborative)
     if not data.checked_now:
         # The stamp was trusted without reading it: a track merged away since then would break
