@@ -1,12 +1,9 @@
-"""Filters and ordering for creator lists (the API; the dashboard list reuses them)."""
+"""Filters for creator lists (the API; the dashboard list reuses them)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django.db.models import F, OrderBy, QuerySet
-from rest_framework.filters import OrderingFilter
+from django.db.models import QuerySet
 
 from authors import selectors
 from authors.analysis import TIERS
@@ -60,26 +57,3 @@ class AuthorFilter(django_filters.FilterSet):
         self, queryset: QuerySet[Author], name: str, value: str
     ) -> QuerySet[Author]:
         return selectors.author_list_filter(queryset, category=value)
-
-
-class NullsLastOrderingFilter(OrderingFilter):
-    """DRF's ordering, with unknown values last in both directions on every database.
-
-    PostgreSQL sorts NULL first when descending and SQLite last; a creator with no analysis
-    should never top a "highest engagement" list on either.
-    """
-
-    def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> QuerySet:
-        ordering = self.get_ordering(request, queryset, view)
-        if not ordering:
-            return queryset
-        # pk last keeps pages stable when many rows tie (every creator without an analysis)
-        return queryset.order_by(*(self._nulls_last(term) for term in ordering), "pk")
-
-    @staticmethod
-    def _nulls_last(term: str | OrderBy) -> OrderBy:
-        if not isinstance(term, str):
-            return term
-        if term.startswith("-"):
-            return F(term[1:]).desc(nulls_last=True)
-        return F(term).asc(nulls_last=True)

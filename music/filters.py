@@ -1,12 +1,9 @@
-"""Filters and ordering for music lists (the API; the dashboard list reuses them)."""
+"""Filters for music lists (the API; the dashboard list reuses them)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django.db.models import F, OrderBy, QuerySet
-from rest_framework.filters import OrderingFilter
+from django.db.models import QuerySet
 
 from music import selectors
 from music.models import Music
@@ -57,26 +54,3 @@ class MusicFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet[Music], name: str, value: str) -> QuerySet[Music]:
         return selectors.music_list_filter(queryset, search=value)
-
-
-class NullsLastOrderingFilter(OrderingFilter):
-    """DRF's ordering with unknown values last in both directions, on every database.
-
-    PostgreSQL sorts NULL first when descending and SQLite last; a track never ranked should not
-    top a "most popular" list on either.
-    """
-
-    def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> QuerySet:
-        ordering = self.get_ordering(request, queryset, view)
-        if not ordering:
-            return queryset
-        # pk last keeps pages stable when many rows tie (every track without features)
-        return queryset.order_by(*(self._nulls_last(term) for term in ordering), "pk")
-
-    @staticmethod
-    def _nulls_last(term: str | OrderBy) -> OrderBy:
-        if not isinstance(term, str):
-            return term
-        if term.startswith("-"):
-            return F(term[1:]).desc(nulls_last=True)
-        return F(term).asc(nulls_last=True)

@@ -19,9 +19,10 @@ from authors.api.serializers import (
     AuthorNotFoundSerializer,
     AuthorSerializer,
 )
-from authors.filters import AuthorFilter, NullsLastOrderingFilter
+from authors.filters import AuthorFilter
 from authors.models import Author, AuthorAnalysis
 from musicrec.core.api.responses import JOB_ACCEPTED, job_accepted
+from musicrec.filters import NullsLastOrderingFilter
 
 NOT_FOUND = OpenApiResponse(AuthorNotFoundSerializer, description="No author with this id.")
 

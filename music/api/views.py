@@ -18,10 +18,11 @@ from music.api.serializers import (
     MusicErrorSerializer,
     MusicSerializer,
 )
-from music.filters import MusicFilter, NullsLastOrderingFilter
+from music.filters import MusicFilter
 from music.models import Music
 from music.services.features import music_analysis_enqueue
 from musicrec.core.api.responses import INVALID_BODY, JOB_ACCEPTED, job_accepted
+from musicrec.filters import NullsLastOrderingFilter
 
 NOT_FOUND = OpenApiResponse(MusicErrorSerializer, description="No track with this id.")
 

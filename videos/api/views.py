@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from authors.filters import NullsLastOrderingFilter
 from musicrec.core.api.responses import INVALID_BODY, JOB_ACCEPTED, job_accepted
+from musicrec.filters import NullsLastOrderingFilter
 from videos import selectors, services
 from videos.api.serializers import (
     VideoAnalyzeRequestSerializer,
