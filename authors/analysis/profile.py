@@ -55,15 +55,7 @@ class ContentProfile:
     music_descriptors: int = 0
 
     def to_descriptor(self) -> Descriptor:
-        return Descriptor(
-            tempo_bpm=self.tempo_bpm,
-            energy=self.energy,
-            valence=self.valence,
-            arousal=self.arousal,
-            danceability=self.danceability,
-            genres=dict(self.genres),
-            moods=dict(self.moods),
-        )
+        return Descriptor.of(self)
 
     def to_dict(self) -> dict[str, object]:
         return {

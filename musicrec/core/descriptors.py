@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 # --- Genres: one fixed taxonomy of music genres ---------------------------------------------
 
@@ -245,6 +247,39 @@ class Descriptor:
     danceability: float | None = None
     genres: dict[str, float] = field(default_factory=dict)
     moods: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, source: DescriptorFields) -> Descriptor:
+        """The descriptor part of anything that carries its fields (a video's content, a
+        creator's profile), with the weight maps copied so the two never share a dict."""
+        return cls(
+            tempo_bpm=source.tempo_bpm,
+            energy=source.energy,
+            valence=source.valence,
+            arousal=source.arousal,
+            danceability=source.danceability,
+            genres=dict(source.genres),
+            moods=dict(source.moods),
+        )
+
+
+class DescriptorFields(Protocol):
+    """Whatever carries a descriptor's fields under their names (read-only is enough)."""
+
+    @property
+    def tempo_bpm(self) -> float | None: ...
+    @property
+    def energy(self) -> float | None: ...
+    @property
+    def valence(self) -> float | None: ...
+    @property
+    def arousal(self) -> float | None: ...
+    @property
+    def danceability(self) -> float | None: ...
+    @property
+    def genres(self) -> Mapping[str, float]: ...
+    @property
+    def moods(self) -> Mapping[str, float]: ...
 
 
 def normalise_weights(weights: dict[str, float]) -> dict[str, float]:

@@ -95,15 +95,7 @@ class VideoContent:
         return _rounded(asdict(self))
 
     def descriptor(self) -> Descriptor:
-        return Descriptor(
-            tempo_bpm=self.tempo_bpm,
-            energy=self.energy,
-            valence=self.valence,
-            arousal=self.arousal,
-            danceability=self.danceability,
-            genres=dict(self.genres),
-            moods=dict(self.moods),
-        )
+        return Descriptor.of(self)
 
 
 def _rounded(value: object) -> object:
