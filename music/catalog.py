@@ -23,9 +23,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from musicrec.core.descriptors import genre_from_spotify, moods_from_valence_arousal
-
-KEY_NAMES: tuple[str, ...] = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+from musicrec.core.descriptors import (
+    PITCH_CLASSES,
+    genre_from_spotify,
+    moods_from_valence_arousal,
+)
 
 # Tempo range mapped onto 0-1 for arousal: below 60 BPM everything feels slow, above 180 BPM
 # listeners hear half time, so faster values add nothing.
@@ -75,7 +77,7 @@ def key_name(pitch_class: int | None) -> str | None:
     """Tonic name for a pitch class 0-11 ("C" .. "B"); None for Spotify's -1 (no key detected)."""
     if pitch_class is None or not 0 <= pitch_class <= 11:
         return None
-    return KEY_NAMES[pitch_class]
+    return PITCH_CLASSES[pitch_class]
 
 
 def arousal_from_energy_tempo(energy: float, tempo_bpm: float | None) -> float:

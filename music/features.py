@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from musicrec.core.audio import decode_audio
-from musicrec.core.descriptors import moods_from_valence_arousal
+from musicrec.core.descriptors import PITCH_CLASSES, moods_from_valence_arousal
 
 # Bump when any measurement or mapping changes, so stored features can be recomputed.
 FEATURES_VERSION = "1.0"
@@ -27,8 +27,6 @@ SR = 22050
 N_FFT = 2048
 HOP = 512
 FRAME_RATE = SR / HOP  # onset-envelope frames per second
-
-PITCH_CLASSES: tuple[str, ...] = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
 # Key profiles (major, minor), index 0 = tonic. Sources: Krumhansl & Kessler (1982) probe-tone
 # ratings; Temperley (1999) "What's key for key?"; Temperley's MIREX 2005 profiles (note

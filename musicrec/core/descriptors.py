@@ -224,6 +224,12 @@ def tempo_similarity(a: float, b: float, *, tolerance: float = 0.08) -> float:
     return best
 
 
+# --- Keys --------------------------------------------------------------------------------------
+
+# Key tonics by pitch class 0-11, sharps only: the names MusicFeatures.key and a video's key hold.
+PITCH_CLASSES: tuple[str, ...] = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
 # --- Labels and descriptors ----------------------------------------------------------------------
 
 

@@ -17,7 +17,8 @@ import av
 import numpy as np
 from scipy import signal
 
-PITCH_CLASSES: tuple[str, ...] = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+from musicrec.core.descriptors import PITCH_CLASSES
+
 _FLAT_TO_SHARP = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#", "Cb": "B", "Fb": "E"}
 
 # Chords as (semitones above the tonic, quality): the textbook tonic-subdominant-dominant-tonic
