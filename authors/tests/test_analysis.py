@@ -34,6 +34,7 @@ from authors.analysis import (
     is_reach_tag,
     tier_for_followers,
 )
+from authors.tests.scrape_inputs import pure_inputs
 from musicrec.core.descriptors import Descriptor, Label
 from musicrec.platforms.tiktok import parse_scrape
 
@@ -593,44 +594,8 @@ def test_to_dict_is_json_ready_and_every_formula_names_a_field(base: AuthorMetri
 def _sample_inputs(items: list[dict[str, Any]]) -> tuple[ProfileInput, list[VideoInput], datetime]:
     """The sample through the real parser, turned into analysis inputs as the services do."""
     scrape = parse_scrape(items, source_name=SAMPLE.name)
-    author = scrape.main_author()
-    assert author is not None and scrape.scraped_at is not None
-    profile = ProfileInput(
-        followers=author.followers,
-        following=author.following,
-        likes_total=author.likes_total,
-        video_count=author.video_count,
-        is_private=bool(author.is_private),
-        verified=bool(author.verified),
-    )
-    music = {m.external_id: m for m in scrape.music}
-
-    def music_key(music_id: str | None) -> MusicKey | None:
-        record = music.get(music_id or "")
-        if record is None:
-            return None
-        return MusicKey(
-            id=record.external_id,
-            title=record.title or "",
-            artist=record.artist_name or "",
-            is_original=record.is_original,
-        )
-
-    videos = [
-        VideoInput(
-            external_id=v.external_id,
-            posted_at=v.posted_at,
-            views=v.views,
-            likes=v.likes,
-            comments=v.comments,
-            shares=v.shares,
-            saves=v.saves,
-            hashtags=v.hashtags,
-            music=music_key(v.music_external_id),
-        )
-        for v in scrape.videos
-        if v.posted_at is not None
-    ]
+    assert scrape.scraped_at is not None
+    profile, videos = pure_inputs(scrape)
     return profile, videos, scrape.scraped_at
 
 

@@ -14,8 +14,9 @@ from authors import services
 from authors.analysis import METRIC_FORMULAS, SnapshotInput, analyze_author
 from authors.models import Author, AuthorAnalysis
 from authors.tests.factories import AuthorAnalysisFactory, AuthorFactory, AuthorSourceFactory
+from authors.tests.scrape_inputs import pure_inputs
 from authors.tests.scrape_rows import store_scrape
-from authors.tests.test_services import SAMPLE, WINDOW, pure_inputs, stringified
+from authors.tests.test_services import SAMPLE, WINDOW, stringified
 from musicrec.core.models import Job
 from musicrec.platforms.tiktok import parse_scrape
 from videos.tests.factories import VideoFactory, VideoSourceFactory

@@ -28,12 +28,13 @@ from authors.analysis import (
 )
 from authors.models import Author, AuthorAnalysis
 from authors.tests.factories import AuthorFactory, AuthorSnapshotFactory, AuthorSourceFactory
+from authors.tests.scrape_inputs import pure_inputs
 from authors.tests.scrape_rows import store_scrape, store_with_ingest
 from music.models import MusicFeatures
 from music.tests.factories import MusicFactory, MusicFeaturesFactory, MusicSourceFactory
 from musicrec.core.descriptors import Descriptor, Label
 from musicrec.core.models import AnalysisStatus
-from musicrec.platforms.tiktok import ScrapeResult, parse_scrape
+from musicrec.platforms.tiktok import parse_scrape
 from videos.tests.factories import (
     VideoContentAnalysisFactory,
     VideoFactory,
@@ -48,46 +49,6 @@ SAMPLE = ROOT / "musicrec/platforms/tests/fixtures/samples/thebigbradwolf_160994
 DEMO = ROOT / "sample_data/demo/scrapes"
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 WINDOW = {"window_videos": 30, "window_days": 90}  # settings.AUTHOR_WINDOW_* in the test run
-
-
-def pure_inputs(result: ScrapeResult) -> tuple[ProfileInput, list[VideoInput]]:
-    """The scrape's main author as the pure analysis takes it, straight from the records."""
-    author = result.main_author()
-    assert author is not None
-    sounds = {m.external_id: m for m in result.music}
-
-    def key(music_id: str | None) -> MusicKey | None:
-        sound = sounds.get(music_id or "")
-        if sound is None:
-            return None
-        return MusicKey(
-            sound.external_id, sound.title or "", sound.artist_name or "", sound.is_original
-        )
-
-    profile = ProfileInput(
-        followers=author.followers,
-        following=author.following,
-        likes_total=author.likes_total,
-        video_count=author.video_count,
-        is_private=bool(author.is_private),
-        verified=bool(author.verified),
-    )
-    videos = [
-        VideoInput(
-            external_id=v.external_id,
-            posted_at=v.posted_at,
-            views=v.views,
-            likes=v.likes,
-            comments=v.comments,
-            shares=v.shares,
-            saves=v.saves,
-            hashtags=v.hashtags,
-            music=key(v.music_external_id),
-        )
-        for v in result.videos
-        if v.posted_at is not None and not v.is_ad and v.author_external_id == author.external_id
-    ]
-    return profile, videos
 
 
 def stringified(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
