@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from musicrec.core.synth import render_music, write_audio
-from musicrec.core.tests.local_http import LocalServer
+from musicrec.core.tests import fixtures
 
-
-@pytest.fixture
-def media_dir(settings, tmp_path: Path) -> Path:
-    """A temporary folder inside MEDIA_LOCAL_ROOTS, with downloads cached beside it."""
-    folder = tmp_path / "media"
-    folder.mkdir()
-    settings.MEDIA_LOCAL_ROOTS = [folder]
-    settings.MEDIA_CACHE_DIR = tmp_path / "media-cache"
-    settings.MEDIA_ALLOW_PRIVATE = True  # the local HTTP server listens on 127.0.0.1
-    return folder
+# From musicrec/core/tests/fixtures.py; pytest collects fixtures by the names they have here.
+media_dir = fixtures.media_dir
+http_server = fixtures.http_server
 
 
 @pytest.fixture
@@ -41,10 +34,3 @@ def write_clip(media_dir: Path) -> Callable[..., Path]:
         return path
 
     return write
-
-
-@pytest.fixture
-def http_server() -> Iterator[LocalServer]:
-    server = LocalServer().start()
-    yield server
-    server.stop()

@@ -3,14 +3,18 @@ HTTP server for remote (and expired) links."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from musicrec.core.synth import render_music
-from musicrec.core.tests.local_http import LocalServer
+from musicrec.core.tests import fixtures
 from musicrec.core.video import synth_scenes, write_video
+
+# From musicrec/core/tests/fixtures.py; pytest collects fixtures by the names they have here.
+media_dir = fixtures.media_dir
+http_server = fixtures.http_server
 
 SR = 22050
 FPS = 10
@@ -22,17 +26,6 @@ def warm_features() -> None:
     from music.features import warm_up
 
     warm_up()
-
-
-@pytest.fixture
-def media_dir(settings, tmp_path: Path) -> Path:
-    """A temporary folder inside MEDIA_LOCAL_ROOTS, with downloads cached beside it."""
-    folder = tmp_path / "media"
-    folder.mkdir()
-    settings.MEDIA_LOCAL_ROOTS = [folder]
-    settings.MEDIA_CACHE_DIR = tmp_path / "media-cache"
-    settings.MEDIA_ALLOW_PRIVATE = True  # the local HTTP server listens on 127.0.0.1
-    return folder
 
 
 @pytest.fixture(scope="session")
@@ -80,10 +73,3 @@ def write_clip(media_dir: Path, clip_cache: Path) -> Callable[..., Path]:
         return path
 
     return write
-
-
-@pytest.fixture
-def http_server() -> Iterator[LocalServer]:
-    server = LocalServer().start()
-    yield server
-    server.stop()

@@ -37,14 +37,6 @@ FPS = 10
 SIZE = (90, 160)
 
 
-@pytest.fixture(scope="session")
-def warm_features():
-    """Compile librosa's numba kernels once, so no single test pays the JIT."""
-    from music.features import warm_up
-
-    warm_up()
-
-
 def _clip(
     folder: Path,
     name: str,

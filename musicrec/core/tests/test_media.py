@@ -17,7 +17,7 @@ from musicrec.core.media import (
     fetch_media,
     short_url,
 )
-from musicrec.core.tests.local_http import LocalServer, Reply
+from musicrec.core.tests.local_http import LocalServer, Reply, serve
 
 AUDIO = b"ID3" + bytes(range(256)) * 40  # 10 KB that starts like an mp3
 AUDIO_TYPES = ("audio/", "application/octet-stream")
@@ -25,9 +25,7 @@ AUDIO_TYPES = ("audio/", "application/octet-stream")
 
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
-    running = LocalServer().start()
-    yield running
-    running.stop()
+    yield from serve()
 
 
 def fetch(url: str, dest: Path, **overrides: Any) -> FetchedMedia:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from musicrec.core.tests.local_http import LocalServer, Reply
+from musicrec.core.tests.local_http import LocalServer, Reply, serve
 from musicrec.platforms.scrapers import (
     FileScraperSource,
     HttpScraperSource,
@@ -28,9 +28,7 @@ LIMIT = 50 * 1024 * 1024
 
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
-    running = LocalServer().start()
-    yield running
-    running.stop()
+    yield from serve()
 
 
 def http_source(server: LocalServer, **overrides: object) -> HttpScraperSource:
