@@ -337,12 +337,16 @@ def author_analysis_store(
 def author_analyze(*, author_id: int, now: datetime | None = None) -> AuthorAnalysis:
     """Compute and store one creator's profile analysis; raises Author.DoesNotExist.
 
-    `now` fixes the analysis clock (the window end); it defaults to the current time. A creator
-    with no videos, no views or a private account gets an analysis that says so.
+    `now` fixes the analysis clock (the window end). It defaults to the creator's latest scrape:
+    the figures describe the creator as the data last saw them, so an analysis re-run months
+    later (or on the demo set) does not empty its 90-day window just because time passed. With
+    no snapshot at all it is the current time. A creator with no videos, no views or a private
+    account gets an analysis that says so.
     """
-    now = now or timezone.now()
     author = Author.objects.get(pk=author_id)
     inputs = author_inputs(author=author)
+    if now is None:
+        now = max((s.taken_at for s in inputs.snapshots), default=None) or timezone.now()
     metrics = analyze_author(
         inputs.profile,
         inputs.videos,

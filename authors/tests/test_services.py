@@ -425,3 +425,23 @@ def test_author_analysis_job_enqueue_creates_a_job_the_worker_finishes(
     assert job.target_label == author.name and job.created_by == user
     assert job.status == "succeeded" and job.progress == 100
     assert job.counts == {"done": 1, "failed": 0, "skipped": 0}
+
+
+def test_author_analyze_describes_the_creator_as_of_their_latest_scrape():
+    from datetime import datetime, timedelta
+    from datetime import timezone as dt_timezone
+
+    from authors.tests.factories import AuthorSnapshotFactory
+    from videos.tests.factories import VideoSourceFactory
+
+    scraped = datetime(2025, 1, 10, 12, tzinfo=dt_timezone.utc)
+    snapshot = AuthorSnapshotFactory(taken_at=scraped, source__last_scraped_at=scraped)
+    author = snapshot.source.author
+    for days in (3, 10, 40):
+        VideoSourceFactory(video__author=author, video__posted_at=scraped - timedelta(days=days))
+
+    analysis = services.author_analyze(author_id=author.pk)
+
+    # Long after the scrape, the 90-day window still ends at the scrape, not today.
+    assert analysis.analyzed_at == scraped
+    assert analysis.metrics["window"]["videos_analysed"] == 3
