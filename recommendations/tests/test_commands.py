@@ -31,7 +31,9 @@ def test_recommend_prints_a_table_with_reasons(luna):
     lines = text.splitlines()
     run = RecommendationRun.objects.get()
     assert lines[0] == f"Recommendations for @luna.moves (profile) - run {run.pk}, 19 candidates"
-    assert lines[1].startswith("Weights used: tempo ")
+    assert lines[1].startswith("Weights used: ")
+    shown = [float(part.split()[1]) for part in lines[1].removeprefix("Weights used: ").split(", ")]
+    assert shown == sorted(shown, reverse=True) and len(shown) >= 5
     item = run.items.select_related("music").get(rank=1)
     row = next(line for line in lines if line.lstrip().startswith("1  "))
     assert f"{item.score:.3f}" in row and item.music.title in row and "gen 1.00" in row

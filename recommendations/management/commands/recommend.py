@@ -101,7 +101,13 @@ def format_run(data: dict[str, Any], *, handle: str) -> str:
     lines = [
         f"Recommendations for @{handle} ({target.get(data['target_kind'], data['target_kind'])}) "
         f"- run {data['run']}, {data['candidates']} candidates",
-        "Weights used: " + ", ".join(f"{k} {v:.2f}" for k, v in data["effective_weights"].items()),
+        # Heaviest first: the order a reader cares about, and stable whatever order the
+        # database returns JSON keys in (PostgreSQL's jsonb reorders them).
+        "Weights used: "
+        + ", ".join(
+            f"{k} {v:.2f}"
+            for k, v in sorted(data["effective_weights"].items(), key=lambda kv: (-kv[1], kv[0]))
+        ),
     ]
     lines += [f"Note: {notice}" for notice in data["notices"]]
     if not data["items"]:
