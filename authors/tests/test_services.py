@@ -429,12 +429,11 @@ def test_author_analysis_job_enqueue_creates_a_job_the_worker_finishes(
 
 def test_author_analyze_describes_the_creator_as_of_their_latest_scrape():
     from datetime import datetime, timedelta
-    from datetime import timezone as dt_timezone
 
     from authors.tests.factories import AuthorSnapshotFactory
     from videos.tests.factories import VideoSourceFactory
 
-    scraped = datetime(2025, 1, 10, 12, tzinfo=dt_timezone.utc)
+    scraped = datetime(2025, 1, 10, 12, tzinfo=UTC)
     snapshot = AuthorSnapshotFactory(taken_at=scraped, source__last_scraped_at=scraped)
     author = snapshot.source.author
     for days in (3, 10, 40):

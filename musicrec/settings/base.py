@@ -262,9 +262,7 @@ SCRAPER_FILE_DIR = Path(
     )
 )
 # Relative media paths inside fetched scrape files resolve against this folder (the demo's).
-SCRAPER_MEDIA_BASE = Path(
-    env("SCRAPER_MEDIA_BASE", default=str(BASE_DIR / "sample_data" / "demo"))
-)
+SCRAPER_MEDIA_BASE = Path(env("SCRAPER_MEDIA_BASE", default=str(BASE_DIR / "sample_data" / "demo")))
 SCRAPER_HTTP_BASE_URL = env("SCRAPER_HTTP_BASE_URL", default="https://api.apify.com")
 SCRAPER_HTTP_TOKEN = env("SCRAPER_HTTP_TOKEN", default="")
 SCRAPER_HTTP_ACTOR = env("SCRAPER_HTTP_ACTOR", default="clockworks~tiktok-scraper")
@@ -284,9 +282,8 @@ MEDIA_CACHE_DIR = Path(env("MEDIA_CACHE_DIR", default=str(BASE_DIR / "var" / "me
 MEDIA_MAX_SECONDS = env.float("MEDIA_MAX_SECONDS", default=60.0)
 # Local media files (the demo set, uploads) are read only inside these folders.
 MEDIA_LOCAL_ROOTS = [
-    Path(p) for p in env.list(
-        "MEDIA_LOCAL_ROOTS", default=[str(BASE_DIR / "sample_data"), str(MEDIA_ROOT)]
-    )
+    Path(p)
+    for p in env.list("MEDIA_LOCAL_ROOTS", default=[str(BASE_DIR / "sample_data"), str(MEDIA_ROOT)])
 ]
 
 # --- Analysis -----------------------------------------------------------------------------

@@ -45,13 +45,15 @@ def _admin_models():
 def test_admin_pages_load(client, staff_user, populated, model):
     client.force_login(staff_user)
     info = (model._meta.app_label, model._meta.model_name)
-    assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
-    assert client.get(reverse("admin:%s_%s_changelist" % info), {"q": "a"}).status_code == 200
+    assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+    assert (
+        client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "a"}).status_code == 200
+    )
     obj = model.objects.first()
     assert obj is not None
-    assert client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+    assert client.get(reverse(f"{prefix}_change", args=[obj.pk])).status_code == 200
     if admin.site._registry[model].has_add_permission(_request(staff_user)):
-        assert client.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+        assert client.get(reverse(f"{prefix}_add")).status_code == 200
 
 
 def _request(user):
