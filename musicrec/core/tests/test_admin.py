@@ -44,11 +44,10 @@ def _admin_models():
 @pytest.mark.parametrize("model", _admin_models(), ids=lambda m: m._meta.label)
 def test_admin_pages_load(client, staff_user, populated, model):
     client.force_login(staff_user)
-    info = (model._meta.app_label, model._meta.model_name)
-    assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
-    assert (
-        client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "a"}).status_code == 200
-    )
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    changelist = reverse(f"{prefix}_changelist")
+    assert client.get(changelist).status_code == 200
+    assert client.get(changelist, {"q": "a"}).status_code == 200
     obj = model.objects.first()
     assert obj is not None
     assert client.get(reverse(f"{prefix}_change", args=[obj.pk])).status_code == 200
