@@ -1,0 +1,6 @@
+"""Dashboard pages for recommendations (marketers)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "recommendations"
+urlpatterns: list = []
