@@ -213,9 +213,18 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "musicrec API",
     "DESCRIPTION": (
         "Analyse TikTok creators, their videos and the music they use, and recommend tracks "
-        "that fit them, with the reasons. Authenticate with a token "
-        "(`Authorization: Token <key>`) or a dashboard session."
+        "that fit them, with the reasons.\n\n"
+        "**Authenticate** with a token: `POST /api/v1/auth/token` with a username and password "
+        'returns `{"token": "…"}`; send it as `Authorization: Token <key>`. A dashboard '
+        "session works too.\n\n"
+        "**A typical integration:** `POST /api/v1/analyze-tiktok` with a handle or a scrape "
+        "(202 and a job); poll `GET /api/v1/jobs/{id}` until `is_finished`; read the creator "
+        "with `GET /api/v1/authors/{id}/analysis`; ask `GET /api/v1/authors/{id}/recommendations`"
+        " or `POST /api/v1/recommend-music`; send keep/reject feedback on items. Bad input is a "
+        "400 naming the field and the reason; lists are paginated (`page`, `page_size` ≤ 200)."
     ),
+    # Group operations by resource (authors, music, jobs, ...) rather than under one "v1" tag.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

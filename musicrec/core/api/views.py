@@ -8,8 +8,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -116,3 +118,12 @@ class AnalyzeTiktokApi(APIView):
             return pipeline.analyze_influencer_enqueue(scrape=data, user=request.user)
         except ScrapeError as error:
             raise ScrapeError(error.reason, path=name, json_path=error.json_path) from None
+
+
+@extend_schema(tags=["auth"])
+class TokenObtainApi(ObtainAuthToken):
+    """Exchange a username and password for the user's API token (created on first use)."""
+
+    # The credentials are the authentication: no session or token is needed to ask for one.
+    authentication_classes: list = []
+    permission_classes = [AllowAny]

@@ -29,3 +29,21 @@ def test_job_list_is_paginated_and_filterable(auth_api_client):
     body = auth_api_client.get(reverse("api-v1:job-list"), {"status": "failed"}).json()
     assert body["count"] == 1
     assert body["results"][0]["status"] == "failed"
+
+
+def test_token_endpoint_exchanges_credentials_for_a_working_token(api_client, user):
+    response = api_client.post(
+        reverse("api-v1:auth-token"), {"username": "marketer", "password": "pass-1234-word"}
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api_client.get(reverse("api-v1:job-list")).status_code == 200
+
+
+def test_token_endpoint_refuses_wrong_credentials_with_a_400(api_client, user):
+    response = api_client.post(
+        reverse("api-v1:auth-token"), {"username": "marketer", "password": "wrong"}
+    )
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
