@@ -35,6 +35,7 @@ from recommendations.engine import (  # noqa: E402
     score_catalogue,
     top_rows,
 )
+from recommendations.profile_targets import best_used_tracks  # noqa: E402
 from recommendations.reference import prepare_reference, score_reference_loop  # noqa: E402
 from recommendations.spotify_compat import recommend_like_spotify  # noqa: E402
 
@@ -136,8 +137,12 @@ def generate_authors(
 def one_request(
     i: int, targets: list[Target], arrays: CatalogueArrays, usage: tuple, rng: np.random.Generator
 ) -> Request:
-    usage_author, usage_track, _ = usage
-    used = arrays.music_ids[usage_track[usage_author == i]]
+    usage_author, usage_track, performance = usage
+    mine = usage_author == i
+    used = arrays.music_ids[usage_track[mine]]
+    # Own history: the performance score stands in for the engagement rate (both rank a video
+    # against the creator's median), so about half the creator's tracks become anchors.
+    history = best_used_tracks(zip(used.tolist(), performance[mine].tolist(), strict=True))
     brief = None
     if i % 4 == 0:
         brief = Brief(moods=["happy"], tempo_min=110, tempo_max=130, note="upbeat pop summer")
@@ -150,6 +155,7 @@ def one_request(
         exclude_ids=frozenset(used.tolist()),
         rejected_ids=frozenset(rejected.tolist()),
         kept_ids=frozenset(int(k) for k in kept),
+        history=history,
     )
 
 

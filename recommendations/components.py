@@ -131,13 +131,35 @@ def tier_fit_component(popularity: np.ndarray, trend: np.ndarray, lean: float) -
     return np.float32(lean) * popularity + np.float32(1.0 - lean) * trend
 
 
-KEPT_CHUNK = 16  # kept tracks compared per product, bounding the temporary to 16 x n floats
+SIMILARITY_CHUNK = 16  # anchor tracks compared per product, bounding the temporary to 16 x n
 
 
-def kept_similarity_component(arrays: CatalogueArrays, kept_rows: np.ndarray) -> np.ndarray:
-    """Closest cosine similarity to any kept track, negatives clipped to 0."""
+def similarity_component(
+    arrays: CatalogueArrays, anchor_rows: np.ndarray, anchor_weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Highest weighted cosine similarity to any anchor track, negatives clipped to 0.
+
+    The anchors are the tracks a marketer kept (`kept_similarity`, every weight 1) or the tracks
+    of the creator's best-performing videos (`history`, weighted by relative engagement, the best
+    1), so a track close to a strong anchor beats one equally close to a weak one.
+    """
     best = np.zeros(arrays.size, dtype=np.float32)
-    for start in range(0, kept_rows.size, KEPT_CHUNK):
-        chunk = arrays.features[kept_rows[start : start + KEPT_CHUNK]]
-        np.maximum(best, (chunk @ arrays.features.T).max(axis=0), out=best)
+    for start in range(0, anchor_rows.size, SIMILARITY_CHUNK):
+        chunk = arrays.features[anchor_rows[start : start + SIMILARITY_CHUNK]] @ arrays.features.T
+        if anchor_weights is not None:
+            chunk *= anchor_weights[start : start + SIMILARITY_CHUNK, None].astype(np.float32)
+        np.maximum(best, chunk.max(axis=0), out=best)
     return np.minimum(best, np.float32(1.0), out=best)
+
+
+def closest_anchor(
+    arrays: CatalogueArrays,
+    anchor_rows: np.ndarray,
+    anchor_weights: np.ndarray | None,
+    row: int,
+) -> int:
+    """Index (into `anchor_rows`) of the anchor that gives `row` its similarity score."""
+    sims = arrays.features[anchor_rows] @ arrays.features[row]
+    if anchor_weights is not None:
+        sims = sims * anchor_weights.astype(np.float32)
+    return int(np.argmax(sims))

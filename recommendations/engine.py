@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -70,6 +70,9 @@ class Request:
     exclude_ids: frozenset[int] | set[int] = frozenset()  # tracks the creator already used
     rejected_ids: frozenset[int] | set[int] = frozenset()
     kept_ids: frozenset[int] | set[int] = frozenset()
+    # The creator's own history: track id -> engagement lift of the best video it was used in
+    # (`profile_targets.best_used_tracks`), for tracks of better-than-usual videos only.
+    history: Mapping[int, float] = field(default_factory=dict)
     filters: Filters = field(default_factory=Filters)
     include_used: bool = False
     diversity: float = DEFAULT_DIVERSITY
@@ -103,6 +106,27 @@ class Result:
     candidates: int  # tracks left after exclusions and filters
 
 
+@dataclass(frozen=True)
+class HistoryAnchors:
+    """The own-history tracks found in the catalogue, as rows with their lifts and weights."""
+
+    rows: np.ndarray
+    lifts: np.ndarray  # engagement of the best video each was used in, over the creator's median
+    weights: np.ndarray  # lifts scaled so the best is 1
+
+    @classmethod
+    def of(cls, arrays: CatalogueArrays, history: Mapping[int, float]) -> HistoryAnchors:
+        found = [
+            (row, float(lift))
+            for music_id, lift in sorted(history.items())
+            if lift > 0 and (row := arrays.row_of(music_id)) is not None
+        ]
+        rows = np.array([r for r, _ in found], dtype=np.int64)
+        lifts = np.array([lift for _, lift in found], dtype=np.float64)
+        weights = lifts / lifts.max() if lifts.size else lifts
+        return cls(rows=rows, lifts=lifts, weights=weights.astype(np.float32))
+
+
 @dataclass
 class Scores:
     """Every row's component scores and weighted total, before diversification."""
@@ -113,6 +137,7 @@ class Scores:
     eligible: np.ndarray  # bool: not excluded, rejected or filtered out
     context: Context
     kept_rows: np.ndarray
+    history: HistoryAnchors
     notices: list[str]
 
 
@@ -204,7 +229,10 @@ def _score_catalogue(
         )
     kept_rows = arrays.rows_for(request.kept_ids)
     if kept_rows.size:
-        parts["kept_similarity"] = comp.kept_similarity_component(arrays, kept_rows)
+        parts["kept_similarity"] = comp.similarity_component(arrays, kept_rows)
+    history = HistoryAnchors.of(arrays, request.history)
+    if history.rows.size:
+        parts["history"] = comp.similarity_component(arrays, history.rows, history.weights)
 
     raw = request.weights.as_dict()
     active = {
@@ -241,6 +269,7 @@ def _score_catalogue(
         eligible=eligible,
         context=ctx,
         kept_rows=kept_rows,
+        history=history,
         notices=notices,
     )
 
@@ -319,8 +348,18 @@ def _facts(arrays: CatalogueArrays, scores: Scores, row: int) -> TrackFacts:
     top_mood = int(arrays.top_mood[row])
     kept_like = None
     if scores.kept_rows.size:
-        sims = arrays.features[scores.kept_rows] @ arrays.features[row]
-        kept_like = arrays.titles[int(scores.kept_rows[int(np.argmax(sims))])]
+        closest = comp.closest_anchor(arrays, scores.kept_rows, None, row)
+        kept_like = arrays.titles[int(scores.kept_rows[closest])]
+    history_like = None
+    anchors = scores.history
+    if anchors.rows.size:
+        closest = comp.closest_anchor(arrays, anchors.rows, anchors.weights, row)
+        lift = float(anchors.lifts[closest])
+        history_like = (
+            arrays.titles[int(anchors.rows[closest])],
+            lift,
+            lift >= float(anchors.lifts.max()),
+        )
     # Cite the early-trend signal only when it is what drives the trend score and the track is
     # truly rare on TikTok (below the median usage).
     early = False
@@ -344,6 +383,7 @@ def _facts(arrays: CatalogueArrays, scores: Scores, row: int) -> TrackFacts:
         growth_28d=known(arrays.growth_28d),
         early_pick=early,
         kept_like=kept_like,
+        history_like=history_like,
     )
 
 

@@ -11,7 +11,8 @@ video does not say (video analysis has no genres, and a text-only analysis no te
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from statistics import median
 from typing import Any
 
 from musicrec.core.descriptors import (
@@ -36,6 +37,29 @@ HEARD_SOURCES = frozenset({"soundtrack", "sound metadata"})
 SOUND_GENRE_SOURCE = "music analysis"
 # The visual-pace tempo stand-in of the video analysis (videos.content.PACE_TEMPO_RANGE).
 PACE_TEMPO_RANGE = (70.0, 150.0)
+
+
+def best_used_tracks(uses: Iterable[tuple[int | None, float | None]]) -> dict[int, float]:
+    """The catalogue tracks of the creator's better-than-usual videos, each with its lift.
+
+    `uses` is (catalogue track or None, engagement rate by views or None) for each of the
+    creator's videos the caller may show (the evaluation leaves its hidden videos out). The lift
+    is a video's rate over the creator's median rate across all those videos, as the music-habit
+    lifts measure it; a track keeps the lift of its best video and only tracks whose best video
+    beat the median (lift over `MIN_BEST_LIFT`) are kept: the own-history component then pulls
+    up music like what worked for this creator, not like everything they ever used.
+    """
+    listed = [(track, rate) for track, rate in uses if rate is not None and math.isfinite(rate)]
+    rates = [rate for _, rate in listed]
+    centre = median(rates) if rates else 0.0
+    if centre <= 0:
+        return {}
+    best: dict[int, float] = {}
+    for track, rate in listed:
+        lift = rate / centre
+        if track is not None and lift > MIN_BEST_LIFT and lift > best.get(track, 0.0):
+            best[track] = lift
+    return best
 
 
 def _number(value: Any) -> float | None:

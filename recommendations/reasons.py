@@ -27,6 +27,7 @@ REASON_MIN: dict[str, float] = {
     "collaborative": 0.3,
     "tier_fit": 0.5,
     "kept_similarity": 0.5,
+    "history": 0.5,
 }
 MIN_REASONS = 2
 MAX_REASONS = 3
@@ -52,6 +53,9 @@ class TrackFacts:
     growth_28d: float | None = None
     early_pick: bool = False  # the early-trend signal, not usage growth, drives its trend score
     kept_like: str | None = None  # title of the most similar track the marketer kept
+    # The own-history track it is closest to: (title, engagement lift of the best video it was
+    # used in, whether that is the creator's best-performing one).
+    history_like: tuple[str, float, bool] | None = None
 
 
 def format_count(count: float) -> str:
@@ -212,6 +216,14 @@ def _kept(f: TrackFacts, ctx: Context, score: float) -> str | None:
     return f"Similar to “{f.kept_like}”, which you kept" if f.kept_like else None
 
 
+def _history(f: TrackFacts, ctx: Context, score: float) -> str | None:
+    if f.history_like is None:
+        return None
+    title, lift, best = f.history_like
+    video = "your best-performing video" if best else "one of your better-performing videos"
+    return f"Close to “{title}”, used in {video} (+{round((lift - 1) * 100)}% engagement)"
+
+
 BUILDERS: dict[str, Callable[[TrackFacts, Context, float], str | None]] = {
     "tempo": _tempo,
     "mood": _mood,
@@ -222,6 +234,7 @@ BUILDERS: dict[str, Callable[[TrackFacts, Context, float], str | None]] = {
     "collaborative": _collaborative,
     "tier_fit": _tier_fit,
     "kept_similarity": _kept,
+    "history": _history,
 }
 
 

@@ -108,6 +108,17 @@ def _moods(valence: float | None, arousal: float | None) -> list[float]:
     return [w / sum(raw) for w in raw]
 
 
+def _anchor_similarity(
+    features: list[list[float]], i: int, anchors: list[tuple[int, float]]
+) -> float:
+    """Highest weighted cosine of track i to the anchor tracks, clipped to 0-1."""
+    sims = (
+        weight * sum(a * b for a, b in zip(features[i], features[k], strict=True))
+        for k, weight in anchors
+    )
+    return min(max(max(sims), 0.0), 1.0)
+
+
 def score_reference_loop(
     ref: ReferenceCatalogue, request: Request, *, collaborative: list[float] | None = None
 ) -> list[tuple[int, float]]:
@@ -115,7 +126,11 @@ def score_reference_loop(
     ctx = resolve_context(request.target, request.brief, request.filters)
     exclude = set() if request.include_used else set(request.exclude_ids)
     rejected = set(request.rejected_ids)
-    kept = [i for i, r in enumerate(ref.records) if r.music_id in set(request.kept_ids)]
+    kept = [(i, 1.0) for i, r in enumerate(ref.records) if r.music_id in set(request.kept_ids)]
+    lifts = {m: lift for m, lift in request.history.items() if lift > 0}
+    found = [(i, lifts[r.music_id]) for i, r in enumerate(ref.records) if r.music_id in lifts]
+    top_lift = max((lift for _, lift in found), default=1.0)
+    history = [(i, lift / top_lift) for i, lift in found]
     collab_on = collaborative is not None and any(v > 0 for v in collaborative)
 
     present = {"popularity", "trend"}
@@ -129,6 +144,7 @@ def score_reference_loop(
             ("collaborative", collab_on),
             ("tier_fit", ctx.tier_lean is not None),
             ("kept_similarity", bool(kept)),
+            ("history", bool(history)),
         )
         if on
     }
@@ -211,12 +227,9 @@ def score_reference_loop(
         if ctx.tier_lean is not None:
             lean = ctx.tier_lean
             scores["tier_fit"] = lean * scores["popularity"] + (1 - lean) * scores["trend"]
-        if kept:
-            sims = (
-                sum(a * b for a, b in zip(ref.features[i], ref.features[k], strict=True))
-                for k in kept
-            )
-            scores["kept_similarity"] = min(max(max(sims), 0.0), 1.0)
+        for name, anchors in (("kept_similarity", kept), ("history", history)):
+            if anchors:
+                scores[name] = _anchor_similarity(ref.features, i, anchors)
         total = sum(w * scores[n] for n, w in weights.items())
         results.append((-total, i, r.music_id))
     results.sort()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
+from authors.analysis import VideoInput
 from authors.models import Author, AuthorSource
 from music.models import Music, MusicSource
 from musicrec.core.models import Platform
-from videos.models import Video, VideoMusic
+from videos.models import Video, VideoMusic, VideoSource
 
 from .models import Feedback, RecommendationItem, RecommendationRun
 
@@ -47,10 +49,60 @@ def video_for_recommendation(video_id: int) -> Video | None:
     return Video.objects.select_related("content_analysis").filter(pk=video_id).first()
 
 
-def used_music_ids(author_id: int) -> set[int]:
-    """Every track the creator used in any of their videos."""
-    links = VideoMusic.objects.filter(video__author_id=author_id).values_list("music_id", flat=True)
-    return set(links)
+@dataclass(frozen=True)
+class CreatorMusic:
+    """The music a creator used: every linked track (excluded from their recommendations) and,
+    per TikTok post, its main sound's track with the post's stats (the own-history input)."""
+
+    used: set[int]
+    posts: list[tuple[int | None, VideoInput]]
+
+
+def creator_music(author_id: int) -> CreatorMusic:
+    """Every track linked to the creator's videos, and each of their TikTok posts (dated, no ads)
+    with its main sound's track, in two queries. Original sounds count as no track in the posts
+    (they are never recommended); `profile_targets.best_used_tracks` reads the posts through the
+    profile analysis's own engagement rate."""
+    used: set[int] = set()
+    primary: dict[int, int] = {}
+    links = VideoMusic.objects.filter(video__author_id=author_id).values_list(
+        "video_id", "music_id", "is_primary", "music__is_original_sound"
+    )
+    for video_id, music_id, is_primary, original in links:
+        used.add(music_id)
+        if is_primary and not original:
+            primary[video_id] = music_id
+    rows = VideoSource.objects.filter(
+        platform=Platform.TIKTOK,
+        is_ad=False,
+        video__author_id=author_id,
+        video__posted_at__isnull=False,
+    ).values_list(
+        "video_id",
+        "external_id",
+        "video__posted_at",
+        "views",
+        "likes",
+        "comments",
+        "shares",
+        "saves",
+    )
+    posts = [
+        (
+            primary.get(video_id),
+            VideoInput(
+                external_id=external_id,
+                posted_at=posted_at,
+                views=views,
+                likes=likes,
+                comments=comments,
+                shares=shares,
+                saves=saves,
+            ),
+        )
+        for video_id, external_id, posted_at, views, likes, comments, shares, saves in rows
+    ]
+    return CreatorMusic(used=used, posts=posts)
 
 
 def feedback_ids(author_id: int) -> tuple[set[int], set[int]]:

@@ -19,6 +19,7 @@ COMPONENTS: tuple[str, ...] = (
     "collaborative",
     "tier_fit",
     "kept_similarity",
+    "history",
 )
 
 # Chosen by the offline evaluation (`manage.py evaluate_recommender --search`): a coordinate
@@ -38,6 +39,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "collaborative": 0.0,
     "tier_fit": 0.12,
     "kept_similarity": 0.04,
+    "history": 0.0,
 }
 MAX_WEIGHT = 100.0
 
@@ -55,6 +57,7 @@ class Weights:
     collaborative: float = DEFAULT_WEIGHTS["collaborative"]
     tier_fit: float = DEFAULT_WEIGHTS["tier_fit"]
     kept_similarity: float = DEFAULT_WEIGHTS["kept_similarity"]
+    history: float = DEFAULT_WEIGHTS["history"]
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)

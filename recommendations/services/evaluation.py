@@ -14,6 +14,8 @@ the hidden videos, so nothing about T leaks in:
   even shift the centring;
 - for a video case the target is the hidden video's content analysis with everything measured
   on its soundtrack (which is T itself) taken out (`profile_targets.without_soundtrack`).
+- the own-history anchors (tracks of the creator's better-than-usual videos) and the median
+  engagement they are measured against come from the other videos only.
 
 Cases are split by creator and track into a validation half (for choosing weights) and a test
 half (for reporting). Baselines see the same exclusions. docs/evaluation.md has the details.
@@ -33,7 +35,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from authors.analysis import analyze_author
+from authors.analysis import analyze_author, video_engagement_rate
 from authors.models import Author, AuthorAnalysis
 from authors.services import AuthorInputs, author_inputs
 from musicrec.core.descriptors import GENRE_KEYS
@@ -54,7 +56,12 @@ from recommendations.evaluation import (
     rank_most_popular,
     rank_random,
 )
-from recommendations.profile_targets import author_target, video_target, without_soundtrack
+from recommendations.profile_targets import (
+    author_target,
+    best_used_tracks,
+    video_target,
+    without_soundtrack,
+)
 from recommendations.services.runs import parse_weights, video_fields
 from recommendations.targets import Target
 from recommendations.weights import COMPONENTS, Weights
@@ -113,6 +120,8 @@ class Case:
     history_tracks: tuple[int, ...]
     split: str
     collaborative: np.ndarray | None = None
+    # The own-history anchors (`profile_targets.best_used_tracks`) from the other videos only.
+    history: dict[int, float] = field(default_factory=dict)
 
 
 def _split(author_id: int, track_id: int) -> str:
@@ -203,6 +212,9 @@ def evaluation_cases(creators: Sequence[StoredCreator], data: EngineData) -> lis
             profile = _profile_without(creator, hidden)
             used = frozenset(m for v in history for m in v.linked)
             history_tracks = tuple(v.track_id for v in history if v.track_id is not None)
+            best_used = best_used_tracks(
+                (v.track_id, video_engagement_rate(v.input)) for v in history
+            )
             key = f"{creator.author_id}:{track_id}"
             split = _split(creator.author_id, track_id)
             targets = [("author", None, profile)] + [
@@ -222,6 +234,7 @@ def evaluation_cases(creators: Sequence[StoredCreator], data: EngineData) -> lis
                         used=used,
                         history_tracks=history_tracks,
                         split=split,
+                        history=best_used,
                         collaborative=data.collaborative.scores(
                             target,
                             data.arrays.size,
@@ -240,7 +253,13 @@ Method = Callable[[Case], list[int]]
 
 def engine_method(arrays: CatalogueArrays, weights: Weights, k: int) -> Method:
     def run(case: Case) -> list[int]:
-        request = Request(target=case.target, weights=weights, limit=k, exclude_ids=case.used)
+        request = Request(
+            target=case.target,
+            weights=weights,
+            limit=k,
+            exclude_ids=case.used,
+            history=case.history,
+        )
         result = recommend(arrays, request, collaborative=case.collaborative)
         return [item.music_id for item in result.items]
 
@@ -389,7 +408,7 @@ def search_weights(
 
 # --- Exported evaluation inputs ---------------------------------------------------------------
 
-EXPORT_FORMAT = "musicrec-evaluation-cases/1"
+EXPORT_FORMAT = "musicrec-evaluation-cases/2"
 _CASE_SCALARS = ("key", "author_id", "track_id", "kind", "video_id", "split")
 
 
@@ -406,6 +425,7 @@ def cases_export(records: Sequence[TrackRecord], cases: Sequence[Case]) -> dict[
                 "own_profile": asdict(c.own_profile),
                 "used": sorted(c.used),
                 "history_tracks": list(c.history_tracks),
+                "history": [[music_id, lift] for music_id, lift in sorted(c.history.items())],
                 "collaborative": (
                     None
                     if c.collaborative is None
@@ -430,6 +450,7 @@ def cases_import(data: Mapping[str, Any]) -> tuple[CatalogueArrays, list[Case]]:
                 own_profile=Target(**c["own_profile"]),
                 used=frozenset(c["used"]),
                 history_tracks=tuple(c["history_tracks"]),
+                history={int(music_id): float(lift) for music_id, lift in c["history"]},
                 collaborative=(
                     None
                     if c["collaborative"] is None

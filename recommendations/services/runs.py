@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
 from django.db import transaction
 
+from authors.analysis import video_engagement_rate
 from authors.models import Author
 from music.models import Music
 from musicrec.core.models import AnalysisStatus
@@ -26,7 +27,7 @@ from recommendations import selectors
 from recommendations.catalogue_source import engine_data
 from recommendations.engine import MAX_LIMIT, Request, recommend
 from recommendations.models import Feedback, RecommendationItem, RecommendationRun
-from recommendations.profile_targets import author_target, video_target
+from recommendations.profile_targets import author_target, best_used_tracks, video_target
 from recommendations.targets import Brief, Filters, Target
 from recommendations.weights import Weights, validate_weights
 from videos.models import VideoContentAnalysis
@@ -203,9 +204,14 @@ def recommendation_generate(
     used: set[int] = set()
     kept: set[int] = set()
     rejected: set[int] = set()
+    history: dict[int, float] = {}
     if author is not None:
-        used = selectors.used_music_ids(author.pk)
+        music = selectors.creator_music(author.pk)
+        used = music.used
         kept, rejected = selectors.feedback_ids(author.pk)
+        history = best_used_tracks(
+            (track, video_engagement_rate(post)) for track, post in music.posts
+        )
 
     request = Request(
         target=target,
@@ -215,6 +221,7 @@ def recommendation_generate(
         exclude_ids=frozenset(used),
         rejected_ids=frozenset(rejected),
         kept_ids=frozenset(kept),
+        history=history,
         filters=filters_used,
         include_used=include_used,
     )

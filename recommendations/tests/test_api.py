@@ -143,16 +143,16 @@ def test_author_recommendations_cold_start_notice(auth_api_client, catalogue):
 def test_author_recommendations_queries_do_not_grow_with_the_catalogue(
     auth_api_client, luna, django_assert_max_num_queries
 ):
-    # stamps 6 + creator 1 + used 1 + feedback 1 + savepoint/run/items/release 4
+    # stamps 6 + creator 1 + used tracks and posts 2 + feedback 1 + savepoint/run/items/release 4
     # + run with items, accounts 3 (+ catalogue 2 and collaborative 3 on the first call)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         auth_api_client.get(author_url(luna.pk))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         auth_api_client.get(author_url(luna.pk))
     make_catalogue(per_kind=20)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         auth_api_client.get(author_url(luna.pk), {"limit": 100})
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         auth_api_client.get(author_url(luna.pk), {"limit": 100})
 
 

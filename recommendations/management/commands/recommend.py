@@ -23,6 +23,7 @@ COMPONENT_ABBREVIATIONS = {
     "collaborative": "col",
     "tier_fit": "tier",
     "kept_similarity": "kept",
+    "history": "hist",
 }
 
 
