@@ -1,0 +1,77 @@
+"""The "Analyse a creator" form: a handle to fetch, or a scrape file to read.
+
+The file is checked the way `POST /api/v1/analyze-tiktok` checks an upload (size limit, UTF-8
+JSON); the scrape's shape and values are checked by the same service the API calls
+(`musicrec.pipeline.analyze_influencer_enqueue`), whose errors name the JSON path and reason.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from musicrec.core.sizes import human_size
+from musicrec.platforms.tiktok import ScrapeError, parse_scrape_bytes
+
+
+class AnalyseCreatorForm(forms.Form):
+    handle = forms.CharField(
+        required=False,
+        max_length=100,
+        label="TikTok handle",
+        help_text="With or without “@”; fetched from the configured scraper source.",
+        widget=forms.TextInput(attrs={"placeholder": "@lunamoves", "autocomplete": "off"}),
+    )
+    file = forms.FileField(
+        required=False,
+        label="Or upload a scrape file",
+        help_text=(
+            "JSON from TikTok's web API, an Apify tiktok-scraper dataset or a tiktok-scraper "
+            "collector file."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scrape: Any = None
+        self.fields["file"].help_text += f" Up to {human_size(int(settings.SCRAPE_MAX_BYTES))}."
+
+    def clean_file(self) -> Any:
+        """Decode the upload; a file that is not JSON is explained by the scrape parser."""
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        limit = int(settings.SCRAPE_MAX_BYTES)
+        name = upload.name or "upload.json"
+        try:
+            if upload.size > limit:
+                raise ScrapeError(
+                    f"file is {human_size(upload.size)}, over the {human_size(limit)} limit",
+                    path=name,
+                )
+            raw = upload.read(limit + 1)
+            try:
+                self.scrape = json.loads(raw.decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                parse_scrape_bytes(raw, source_name=name, max_bytes=limit)  # raises, saying why
+                raise
+        except (ScrapeError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise forms.ValidationError(str(error), code="bad_scrape") from None
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        handle = (cleaned.get("handle") or "").strip()
+        cleaned["handle"] = handle
+        has_file = bool(cleaned.get("file")) or "file" in self.errors
+        if handle and has_file:
+            raise forms.ValidationError("Give a handle or a file, not both.", code="both")
+        if not handle and not has_file:
+            raise forms.ValidationError(
+                "Give a TikTok handle to fetch, or upload a scrape file.", code="neither"
+            )
+        return cleaned

@@ -1,0 +1,364 @@
+"""Creator dashboard pages: list, detail, re-run, analyse form, job progress."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from authors.models import Author, AuthorAnalysis, AuthorSource
+from authors.services import author_analyze
+from authors.tests.factories import AuthorAnalysisFactory, AuthorFactory, AuthorSourceFactory
+from musicrec.core.jobs import job_create, job_finish, job_progress, job_start
+from musicrec.core.models import AnalysisStatus, Job
+from musicrec.ingest import scrape_store
+from musicrec.platforms.tiktok import parse_scrape_file
+from musicrec.tests.scrapes import apify_dataset
+from videos.models import Video
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(settings.BASE_DIR) / "sample_data" / "demo"
+DEMO_SCRAPE = DEMO / "scrapes" / "2026-11-24" / "lea.au.piano.json"
+LIST_URL = reverse("authors:list")
+ANALYSE_URL = reverse("authors:analyse")
+
+
+@pytest.fixture
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def analysed_creator() -> Author:
+    """A demo creator stored from their scrape and analysed (no media analysis needed)."""
+    result = parse_scrape_file(DEMO_SCRAPE, max_bytes=settings.SCRAPE_MAX_BYTES)
+    summary = scrape_store(result=result, media_base=DEMO)
+    author_analyze(author_id=summary.main_author_id)
+    return Author.objects.get(pk=summary.main_author_id)
+
+
+def creator(name: str, *, tier: str = "micro", category: str = "dance", **analysis) -> Author:
+    account = AuthorSourceFactory(author__name=name, handle=name.lower().replace(" ", "."))
+    AuthorAnalysisFactory(author=account.author, tier=tier, top_category=category, **analysis)
+    return account.author
+
+
+def as_file(data, name: str = "feed.json") -> SimpleUploadedFile:
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    return SimpleUploadedFile(name, raw, content_type="application/json")
+
+
+# --- login -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [LIST_URL, ANALYSE_URL, "/creators/1/", "/creators/jobs/1/"],
+)
+def test_creator_pages_require_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+def test_author_list_shows_figures_with_their_formulas(logged_in, analysed_creator):
+    response = logged_in.get(LIST_URL)
+    assert response.status_code == 200
+    assert "authors/list.html" in [t.name for t in response.templates]
+    page = response.content.decode()
+    analysis = analysed_creator.analysis
+    assert analysed_creator.name in page
+    assert f"{analysis.engagement_rate_by_views * 100:.2f} %" in page
+    assert "median over videos of (likes + comments + shares + saves) / views" in page
+    assert f"badge tier-{analysis.tier}" in page
+    assert reverse("authors:detail", args=[analysed_creator.pk]) in page
+
+
+def test_author_list_filters_by_tier_category_and_search(logged_in):
+    creator("Ada Dance", tier="micro", category="dance")
+    creator("Bo Food", tier="mega", category="food")
+    creator("Cy Comedy", tier="micro", category="comedy")
+    AuthorFactory(name="Artist Only", is_creator=False)
+
+    def names(**params) -> list[str]:
+        response = logged_in.get(LIST_URL, params)
+        return [row["author"].name for row in response.context["rows"]]
+
+    assert sorted(names()) == ["Ada Dance", "Bo Food", "Cy Comedy"]
+    assert names(tier="micro", sort="name") == ["Ada Dance", "Cy Comedy"]
+    assert names(category="food") == ["Bo Food"]
+    assert names(search="@cy.comedy") == ["Cy Comedy"]
+    assert names(tier="micro", category="food") == []
+
+
+def test_author_list_sorts_by_engagement_and_cadence(logged_in):
+    creator("Low", engagement_rate_by_views=0.02, videos_per_week=5.0)
+    creator("High", engagement_rate_by_views=0.15, videos_per_week=1.0)
+    AuthorSourceFactory(author__name="Unanalysed")
+
+    def names(sort: str) -> list[str]:
+        rows = logged_in.get(LIST_URL, {"sort": sort}).context["rows"]
+        return [row["author"].name for row in rows]
+
+    assert names("engagement") == ["High", "Low", "Unanalysed"]
+    assert names("cadence") == ["Low", "High", "Unanalysed"]
+
+
+def test_author_list_paginates_with_fixed_queries(logged_in, django_assert_max_num_queries):
+    for i in range(3):
+        creator(f"Creator {i:02d}")
+    with django_assert_max_num_queries(6) as few:
+        logged_in.get(LIST_URL)
+    for i in range(3, 30):
+        creator(f"Creator {i:02d}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        first = logged_in.get(LIST_URL, {"sort": "name"})
+    assert len(first.context["rows"]) == 25
+    second = logged_in.get(LIST_URL, {"sort": "name", "page": 2})
+    assert [row["author"].name for row in second.context["rows"]] == [
+        f"Creator {i:02d}" for i in range(25, 30)
+    ]
+    assert "sort=name&amp;page=2" in first.content.decode()
+
+
+def test_author_list_htmx_returns_the_results_partial(logged_in):
+    creator("Ada Dance")
+    response = logged_in.get(LIST_URL, {"search": "ada"}, headers={"HX-Request": "true"})
+    assert [t.name for t in response.templates][0] == "authors/partials/_list_results.html"
+    assert "<html" not in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_author_list_empty_state_points_to_the_analyse_page(logged_in):
+    page = logged_in.get(LIST_URL).content.decode()
+    assert "No creators yet" in page
+    assert f'href="{ANALYSE_URL}"' in page
+    filtered = logged_in.get(LIST_URL, {"search": "nobody"}).content.decode()
+    assert "No creator matches these filters" in filtered
+
+
+# --- detail ------------------------------------------------------------------------------------
+
+
+def test_author_detail_shows_every_section_with_formulas(logged_in, analysed_creator):
+    response = logged_in.get(analysed_creator.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    metrics = analysed_creator.analysis.metrics
+    for heading in (
+        "Reach &amp; performance",
+        "Engagement",
+        "Consistency &amp; virality",
+        "Growth",
+        "Content signals",
+        "Music habits",
+        "Content profile",
+        "Views per video",
+    ):
+        assert heading in page
+    assert "median over videos of (likes + comments + shares + saves) / views" in page
+    assert "1 / (1 + gap_cv): 1 = clockwork" in page
+    assert f"{metrics['engagement']['engagement_rate_by_views'] * 100:.2f} %" in page
+    # One scrape only: growth says why it is empty instead of showing zeros.
+    assert "Needs two scrapes" in page
+    assert f'href="/recommendations/creator/{analysed_creator.pk}/"' in page
+    chart = response.context["views_chart"]
+    assert chart["type"] == "line"
+    assert (
+        len(chart["datasets"][0]["data"]) == Video.objects.filter(author=analysed_creator).count()
+    )
+    assert 'id="views-chart-data"' in page and 'data-chart="views-chart-data"' in page
+    assert "vendor/chartjs/chart.umd.min.js" in page
+
+
+def test_author_detail_links_sounds_to_their_track_page(logged_in, analysed_creator):
+    page = logged_in.get(analysed_creator.get_absolute_url()).content.decode()
+    video = Video.objects.filter(author=analysed_creator, music_links__isnull=False).first()
+    assert f'href="/music/{video.music_links.first().music_id}/"' in page
+
+
+def test_author_detail_query_count_does_not_grow_with_videos(
+    logged_in, analysed_creator, django_assert_max_num_queries
+):
+    # session, user, creator (+ accounts), videos (+ posts, + sounds): fixed whatever the videos.
+    assert Video.objects.filter(author=analysed_creator).count() > 10
+    with django_assert_max_num_queries(8):
+        logged_in.get(analysed_creator.get_absolute_url())
+
+
+def test_author_detail_without_analysis_says_so(logged_in):
+    account = AuthorSourceFactory(author__name="Fresh Creator", bio="new here")
+    response = logged_in.get(reverse("authors:detail", args=[account.author_id]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Not analysed yet" in page
+    assert "new here" in page
+    assert "No videos stored for this creator" in page
+
+
+def test_author_detail_private_account_shows_a_banner(logged_in):
+    account = AuthorSourceFactory(is_private=True)
+    AuthorAnalysisFactory(
+        author=account.author,
+        status=AnalysisStatus.EMPTY,
+        metrics={"status": "private_account", "status_label": "private account"},
+        notes=["Private account: its videos and their stats are not visible."],
+    )
+    page = logged_in.get(reverse("authors:detail", args=[account.author_id])).content.decode()
+    assert 'class="banner banner-warn"' in page
+    assert "Private account." in page
+    assert "its videos and their stats are not visible" in page
+
+
+def test_author_detail_unknown_creator_is_404(logged_in):
+    assert logged_in.get(reverse("authors:detail", args=[999])).status_code == 404
+
+
+def test_author_reanalyse_queues_a_job_and_follows_it(
+    logged_in, analysed_creator, django_capture_on_commit_callbacks
+):
+    AuthorAnalysis.objects.filter(author=analysed_creator).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in.post(reverse("authors:reanalyse", args=[analysed_creator.pk]))
+    job = Job.objects.get()
+    assert response["Location"] == reverse("authors:job", args=[job.pk])
+    assert (job.kind, job.target_type, job.target_id) == (
+        Job.Kind.AUTHOR_ANALYSIS,
+        "author",
+        str(analysed_creator.pk),
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert AuthorAnalysis.objects.filter(author=analysed_creator).exists()
+    rerun_url = reverse("authors:reanalyse", args=[analysed_creator.pk])
+    assert logged_in.get(rerun_url).status_code == 405
+
+
+# --- analyse form ------------------------------------------------------------------------------
+
+
+def test_author_analyse_page_lists_recent_jobs(logged_in, user):
+    job = job_create(kind=Job.Kind.ANALYZE_INFLUENCER, target_label="@someone", created_by=user)
+    response = logged_in.get(ANALYSE_URL)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "@someone" in page and reverse("authors:job", args=[job.pk]) in page
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"[{", "bad.json: not JSON: "),
+        (json.dumps({"nope": 1}).encode(), "bad.json: $: unknown scrape shape"),
+    ],
+)
+def test_author_analyse_bad_file_names_file_path_and_reason(logged_in, content, expected):
+    response = logged_in.post(ANALYSE_URL, {"file": as_file(content, "bad.json")})
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert response.context["form"].errors["file"]
+    assert not (AuthorSource.objects.exists() or Video.objects.exists() or Job.objects.exists())
+
+
+def test_author_analyse_bad_count_names_the_json_path(logged_in):
+    items = copy.deepcopy(apify_dataset(authors=1, videos_per_author=2, seed=3))
+    items[1]["commentCount"] = -4
+    response = logged_in.post(ANALYSE_URL, {"file": as_file(items, "feed.json")})
+    assert "feed.json: $[1].commentCount: negative count -4" in response.content.decode()
+    assert not (AuthorSource.objects.exists() or Job.objects.exists())
+
+
+def test_author_analyse_file_over_the_limit(logged_in, settings):
+    settings.SCRAPE_MAX_BYTES = 500
+    items = apify_dataset(authors=1, videos_per_author=3, seed=3)
+    response = logged_in.post(ANALYSE_URL, {"file": as_file(items)})
+    assert "over the 500 bytes limit" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({}, "Give a TikTok handle to fetch, or upload a scrape file."),
+        ({"handle": "   "}, "Give a TikTok handle to fetch, or upload a scrape file."),
+        ({"handle": "@bad handle!"}, "is not a TikTok handle"),
+    ],
+)
+def test_author_analyse_rejects_missing_or_bad_handles(logged_in, data, expected):
+    response = logged_in.post(ANALYSE_URL, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert any(expected in message for messages in errors.values() for message in messages)
+    assert expected.replace("'", "&#x27;") in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_author_analyse_upload_runs_the_pipeline_and_shows_the_job(
+    logged_in, django_capture_on_commit_callbacks
+):
+    items = apify_dataset(authors=1, videos_per_author=4, seed=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in.post(ANALYSE_URL, {"file": as_file(items)})
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("authors:job", args=[job.pk])
+    job.refresh_from_db()
+    assert job.is_finished and job.target_type == "author"
+    page = logged_in.get(response["Location"]).content.decode()
+    assert reverse("authors:detail", args=[int(job.target_id)]) in page
+    assert 'hx-trigger="every 1s"' not in page
+
+
+def test_author_analyse_unknown_handle_ends_in_a_failed_job_with_the_reason(
+    logged_in, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in.post(ANALYSE_URL, {"handle": "@no.such.creator"})
+    job = Job.objects.get()
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    page = logged_in.get(response["Location"]).content.decode()
+    assert "The job failed." in page
+    assert "no scrape for @no.such.creator" in page
+
+
+# --- job page ----------------------------------------------------------------------------------
+
+
+def test_job_detail_polls_while_running_and_stops_when_finished(logged_in, user):
+    job = job_create(kind=Job.Kind.AUTHOR_ANALYSIS, target_type="author", target_id=7)
+    job_start(job.pk, "Analysing profiles")
+    job_progress(job.pk, 40, "Analysed 2 of 5 profiles")
+    url = reverse("authors:job", args=[job.pk])
+
+    full = logged_in.get(url)
+    assert "authors/job.html" in [t.name for t in full.templates]
+    assert "htmx" in full.content.decode()
+
+    partial = logged_in.get(url, headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert [t.name for t in partial.templates][0] == "authors/partials/_job_status.html"
+    assert "<html" not in body
+    assert f'hx-get="{url}"' in body and 'hx-trigger="every 1s"' in body
+    assert 'aria-valuenow="40"' in body and "Analysed 2 of 5 profiles" in body
+
+    job_finish(job.pk, counts={"done": 4, "failed": 1}, problems=["author 9: no longer exists"])
+    done = logged_in.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in done
+    assert "Finished with 1 problem" in done and "author 9: no longer exists" in done
+    assert "<th>Done</th><td>4</td>" in done
+    assert reverse("authors:detail", args=[7]) in done
+
+
+def test_job_detail_unknown_job_is_404(logged_in):
+    assert logged_in.get(reverse("authors:job", args=[999])).status_code == 404
