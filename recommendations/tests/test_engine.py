@@ -381,6 +381,58 @@ def test_recommend_kept_track_boosts_similar_tracks():
     assert "Similar to “Track 1”, which you kept" in second.reasons
 
 
+def history_catalogue() -> CatalogueArrays:
+    """Two used tracks far apart (upbeat electronic 1, slow classical 3), each with a close,
+    unused neighbour (2 and 4), and a track (5) like neither."""
+    return CatalogueArrays.build(
+        [
+            track(1, tempo_bpm=125.0, energy=0.9, valence=0.9, genres={"electronic": 1.0}),
+            track(2, tempo_bpm=126.0, energy=0.85, valence=0.85, genres={"electronic": 1.0}),
+            track(3, tempo_bpm=70.0, energy=0.2, valence=0.2, genres={"classical": 1.0}),
+            track(4, tempo_bpm=72.0, energy=0.25, valence=0.25, genres={"classical": 1.0}),
+            track(5, tempo_bpm=100.0, energy=0.5, valence=0.5, genres={"jazz": 1.0}),
+        ]
+    )
+
+
+def test_recommend_history_ranks_tracks_like_the_best_performing_videos_music_first():
+    arrays = history_catalogue()
+    request = Request(
+        weights=only(history=1.0),
+        limit=3,
+        exclude_ids=frozenset({1, 3}),
+        history={1: 1.4, 3: 1.1},
+    )
+    result = recommend(arrays, request)
+    assert ranked_ids(result)[:2] == [2, 4]
+    first, second = result.items[0], result.items[1]
+    assert first.components["history"] > 0.9
+    # Equally close to a weaker video's track: scaled by 1.1 / 1.4.
+    assert second.components["history"] == pytest.approx(
+        first.components["history"] * 1.1 / 1.4, abs=0.05
+    )
+    assert first.reasons[0] == (
+        "Close to “Track 1”, used in your best-performing video (+40% engagement)"
+    )
+    assert second.reasons[0] == (
+        "Close to “Track 3”, used in one of your better-performing videos (+10% engagement)"
+    )
+    swapped = recommend(arrays, Request(**{**request.__dict__, "history": {1: 1.1, 3: 1.4}}))
+    assert ranked_ids(swapped)[:2] == [4, 2]
+
+
+def test_recommend_history_only_reads_the_tracks_it_is_given():
+    arrays = history_catalogue()
+    weights = only(history=1.0, popularity=0.01)
+    without = recommend(arrays, Request(weights=weights, limit=5))
+    assert "history" not in without.items[0].components
+    # A hidden (or unknown) track is simply not an anchor: only track 3 pulls.
+    result = recommend(arrays, Request(weights=weights, limit=5, history={3: 1.5, 999: 3.0}))
+    assert ranked_ids(result)[:2] == [3, 4]
+    assert all("Track 1" not in r for item in result.items for r in item.reasons)
+    assert result.items[ranked_ids(result).index(2)].components["history"] < 0.1
+
+
 def test_recommend_business_safe_filter_keeps_only_cleared_tracks():
     arrays = CatalogueArrays.build(
         [track(1, commercial_ok=True), track(2, commercial_ok=False), track(3, commercial_ok=None)]
@@ -585,6 +637,8 @@ REQUESTS = [
         exclude_ids=frozenset({3, 4, 5}),
         rejected_ids=frozenset({6}),
         kept_ids=frozenset({7, 8}),
+        history={9: 1.6, 10: 1.2, 11: 1.05, 3: 2.0},
+        weights={"history": 0.2},
     ),
     Request(
         target=Target(kind="video", tempo_bpm=90.0, moods={"calm": 1.0}),

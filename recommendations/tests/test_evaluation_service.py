@@ -7,13 +7,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Max
+from django.db.models import F, Max
 
-from authors.analysis import analyze_author
+from authors.analysis import analyze_author, video_engagement_rate
 from authors.models import Author, AuthorSnapshot
 from authors.services import author_analyze, author_inputs
 from recommendations.catalogue_source import catalogue_records, engine_data
-from recommendations.profile_targets import author_target
+from recommendations.profile_targets import author_target, best_used_tracks
 from recommendations.services.evaluation import (
     cases_export,
     cases_import,
@@ -25,6 +25,7 @@ from recommendations.services.evaluation import (
 )
 from recommendations.services.runs import parse_weights
 from recommendations.tests.db_catalogue import make_catalogue, make_creator
+from videos.models import VideoSource
 from videos.tests.factories import VideoContentAnalysisFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,33 @@ def test_cases_hide_every_use_of_the_track(creators):
         expected.to_dict(), followers=inputs.profile.followers
     )
     assert len({c.split for c in cases if c.track_id == pop[1].pk}) == 1
+
+
+def test_own_history_comes_from_the_other_videos_only(creators):
+    # Likes x3 on the first pop video and x2 on the acoustic one.
+    for music, factor in ((creators["pop"][0], 3), (creators["acoustic"], 2)):
+        VideoSource.objects.filter(video__music_links__music=music).update(
+            likes=F("likes") * factor
+        )
+    data = engine_data()
+    (creator,) = evaluation_creators(data.arrays)
+    cases = evaluation_cases([creator], data)
+    by_track = {c.track_id: c.history for c in cases}
+    pop0, acoustic = creators["pop"][0].pk, creators["acoustic"].pk
+    # Without the two pop[1] videos the median lies between the other two, so only pop[0] counts.
+    assert set(by_track[creators["pop"][1].pk]) == {pop0}
+    assert set(by_track[pop0]) == {acoustic}
+    assert set(by_track[acoustic]) == {pop0} and by_track[acoustic][pop0] > 2
+    for case in cases:
+        assert case.track_id not in case.history
+        hidden = {v.video_id for v in creator.catalogue_videos if v.track_id == case.track_id}
+        others = [v for v in creator.videos if v.video_id not in hidden]
+        # The lifts are measured against the median of the other videos too.
+        assert case.history == best_used_tracks(
+            (v.track_id, video_engagement_rate(v.input)) for v in others
+        )
+    arrays, again = cases_import(json.loads(json.dumps(cases_export(catalogue_records(), cases))))
+    assert [c.history for c in again] == [c.history for c in cases]
 
 
 def test_the_hidden_tracks_genre_and_sound_do_not_leak(creators):

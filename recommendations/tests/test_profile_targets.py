@@ -9,6 +9,7 @@ import pytest
 from recommendations.profile_targets import (
     author_target,
     best_music,
+    best_used_tracks,
     video_target,
     without_soundtrack,
 )
@@ -215,3 +216,16 @@ def test_video_target_without_analysis_is_the_creator_profile():
     target = video_target({}, creator)
     assert (target.tempo_bpm, target.valence, target.arousal) == (122.0, 0.7, 0.75)
     assert video_target({}, None) == Target(kind="video")
+
+
+def test_best_used_tracks_keeps_tracks_of_better_than_usual_videos_with_their_best_lift():
+    # Known rates 0.02 (no catalogue track), 0.04, 0.05, 0.05, 0.06, 0.07, 0.10: median 0.05;
+    # tracks 2 and 6 only matched it, track 3 keeps its better video.
+    uses = [(None, 0.02), (1, 0.04), (2, 0.05), (6, 0.05), (3, 0.06), (3, 0.10), (4, None)]
+    uses.append((5, 0.07))
+    assert best_used_tracks(uses) == pytest.approx({3: 2.0, 5: 1.4})
+
+
+def test_best_used_tracks_is_empty_without_engagement():
+    assert best_used_tracks([(1, None), (2, 0.0), (3, 0.0)]) == {}
+    assert best_used_tracks([]) == {}
