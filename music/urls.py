@@ -1,6 +1,11 @@
 """Dashboard pages for the music catalogue (marketers)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from music import views
 
 app_name = "music"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.music_list, name="list"),
+    path("<int:music_id>/", views.music_detail, name="detail"),
+]

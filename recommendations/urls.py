@@ -1,6 +1,16 @@
 """Dashboard pages for recommendations (marketers)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from recommendations import views
 
 app_name = "recommendations"
-urlpatterns: list = []
+urlpatterns = [
+    path("creator/<int:author_id>/", views.recommendation_creator, name="creator"),
+    path("runs/<int:run_id>/", views.recommendation_run, name="run"),
+    path(
+        "runs/<int:run_id>/items/<int:item_id>/feedback/",
+        views.recommendation_feedback,
+        name="feedback",
+    ),
+]
