@@ -1,0 +1,76 @@
+"""A marketer briefs a run for a creator, reads the reasons, rejects a track and runs again;
+then browses the catalogue and opens a track."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from recommendations.catalogue_source import caches_clear
+from recommendations.tests.db_catalogue import make_catalogue, make_creator
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def marketer_page(page: Page, live_server, django_user_model) -> Page:
+    # Engine caches are per process and ids repeat across transactional tests.
+    caches_clear()
+    django_user_model.objects.create_user(username="marketer", password="pass-1234-word")
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("marketer")
+    page.get_by_label("Password").fill("pass-1234-word")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out marketer")).to_be_visible()
+    yield page
+    caches_clear()
+
+
+def test_marketer_rejects_a_track_and_it_does_not_come_back(marketer_page: Page, live_server):
+    page = marketer_page
+    catalogue = make_catalogue(per_kind=4)
+    creator = make_creator("lunamoves", "dance-pop", used=[catalogue.tracks["dance-pop"][0]])
+
+    page.goto(f"{live_server.url}/recommendations/creator/{creator.pk}/")
+    expect(page.get_by_role("heading", name="Music for Lunamoves")).to_be_visible()
+    page.locator("label.chip-check", has_text="Happy").click()
+    page.locator("label.chip-check", has_text="Pop").first.click()
+    page.get_by_label("How many").fill("5")
+    page.get_by_role("button", name="Recommend music").click()
+
+    cards = page.locator(".rec-card")
+    expect(cards).to_have_count(5)
+    expect(cards.first.locator(".reasons li").first).to_be_visible()
+    expect(page.locator("#previous-runs")).to_contain_text("#")
+    first_title = cards.first.locator(".rec-title a").inner_text()
+
+    cards.first.get_by_role("button", name="Reject").click()
+    expect(cards.first).to_have_class(re.compile(r"\bis-rejected\b"))
+    expect(cards.first).to_contain_text("won't be recommended again")
+    page.screenshot(path="/tmp/e2e_recommendations.png", full_page=True)
+
+    page.get_by_role("button", name="Recommend music").click()
+    expect(page.locator(".run-head h2")).to_contain_text("Run #2")
+    expect(cards).to_have_count(5)
+    expect(page.locator(".rec-title a", has_text=first_title)).to_have_count(0)
+    expect(page.locator("#previous-runs tbody tr")).to_have_count(2)
+
+
+def test_marketer_filters_the_catalogue_and_opens_a_track(marketer_page: Page, live_server):
+    page = marketer_page
+    make_catalogue(per_kind=3)
+
+    page.get_by_role("link", name="Music", exact=True).click()
+    expect(page.get_by_role("heading", name="Music catalogue")).to_be_visible()
+    expect(page.locator(".table-summary")).to_contain_text("15 tracks")
+    page.get_by_label("Genre").select_option("folk-acoustic")
+    expect(page.locator(".table-summary")).to_contain_text("3 tracks")
+    expect(page).to_have_url(re.compile(r"genre=folk-acoustic"))
+    page.get_by_label("Search").fill("acoustic 1")
+    expect(page.locator(".table-summary")).to_contain_text("1 track")
+    page.get_by_role("link", name="acoustic 1", exact=True).click()
+    expect(page.get_by_role("heading", name="acoustic 1")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Folk / acoustic · catalogue · 100 %")
+    page.screenshot(path="/tmp/e2e_track.png", full_page=True)
