@@ -434,14 +434,24 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 def _count_rows(counts: Any) -> list[tuple[str, str]]:
-    """A Job's counts ({step: {done: 3, failed: 0}} or {done: 3}) as readable rows."""
+    """A Job's counts ({step: {done: 3, created: {videos: 8}}} or {done: 3}) as readable rows."""
     if not isinstance(counts, dict):
         return []
-    rows = []
-    for step, value in counts.items():
-        if isinstance(value, dict):
-            text = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
+    return [(_words(step).capitalize(), _count_text(value)) for step, value in counts.items()]
+
+
+def _count_text(value: Any) -> str:
+    if not isinstance(value, dict):
+        return str(value)
+    parts = []
+    for key, inner in value.items():
+        if isinstance(inner, dict):
+            listed = ", ".join(f"{_words(k)} {v}" for k, v in inner.items() if v)
+            parts.append(f"{_words(key)}: {listed or 'none'}")
         else:
-            text = str(value)
-        rows.append((str(step).replace("_", " ").capitalize(), text))
-    return rows
+            parts.append(f"{_words(key)} {inner}")
+    return " · ".join(parts)
+
+
+def _words(key: Any) -> str:
+    return str(key).replace("_", " ")
