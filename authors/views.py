@@ -218,6 +218,8 @@ def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
         "window_end": window_end,
         "video_page": video_page,
         "video_count": len(videos),
+        # Without videos in the window only reach and growth mean anything: the rest is hidden.
+        "per_video": bool(window.get("videos_analysed")),
         **(_analysis_sections(metrics, videos) if analysis else {}),
         "views_chart": _views_chart(videos, metrics),
         "genre_chart": _genre_chart(metrics),

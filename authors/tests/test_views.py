@@ -211,13 +211,22 @@ def test_author_detail_private_account_shows_a_banner(logged_in):
     AuthorAnalysisFactory(
         author=account.author,
         status=AnalysisStatus.EMPTY,
-        metrics={"status": "private_account", "status_label": "private account"},
+        videos_analysed=0,
+        metrics={
+            "status": "private_account",
+            "status_label": "private account",
+            "window": {"videos_analysed": 0, "video_limit": 30, "day_limit": 90},
+            "growth": {"snapshot_count": 1},
+        },
         notes=["Private account: its videos and their stats are not visible."],
     )
     page = logged_in.get(reverse("authors:detail", args=[account.author_id])).content.decode()
     assert 'class="banner banner-warn"' in page
     assert "Private account." in page
     assert "its videos and their stats are not visible" in page
+    # Reach and growth still mean something; per-video sections would only show dashes.
+    assert "Reach &amp; performance" in page and "Needs two scrapes" in page
+    assert "Consistency &amp; virality" not in page and "Content profile" not in page
 
 
 def test_author_detail_unknown_creator_is_404(logged_in):
