@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from authors import presentation
 from authors.models import Author, AuthorAnalysis, AuthorSource
 from authors.services import author_analyze
 from authors.tests.factories import AuthorAnalysisFactory, AuthorFactory, AuthorSourceFactory
@@ -371,3 +372,29 @@ def test_job_detail_polls_while_running_and_stops_when_finished(logged_in, user)
 
 def test_job_detail_unknown_job_is_404(logged_in):
     assert logged_in.get(reverse("authors:job", args=[999])).status_code == 404
+
+
+# --- presentation (pure) -----------------------------------------------------------------------
+
+
+def test_job_count_rows_reads_flat_and_nested_counts():
+    counts = {
+        "ingest": {"created": {"videos": 8, "music": 0}, "updated": {"videos": 0}, "warnings": 0},
+        "music_step": 3,
+    }
+    assert presentation.job_count_rows(counts) == [
+        ("Ingest", "created: videos 8 · updated: none · warnings 0"),
+        ("Music step", "3"),
+    ]
+    assert presentation.job_count_rows(None) == []
+
+
+def test_views_chart_needs_a_dated_video_with_views():
+    undated = Video(caption="x", posted_at=None)
+    assert presentation.views_chart([undated], {}) is None
+
+
+def test_figures_pair_each_value_with_its_formula():
+    [figure] = presentation.figures({"regularity": 0.587}, (("regularity", "Regularity", "n"),))
+    assert figure.value == 0.587
+    assert figure.formula.startswith("1 / (1 + gap_cv)")
