@@ -207,8 +207,13 @@ def media_resolver(base: Path | None) -> Callable[[str | None], str]:
 
     def resolve(reference: str | None) -> str:
         reference = (reference or "").strip()
-        if not reference or root is None or "://" in reference or os.path.isabs(reference):
+        if not reference or "://" in reference or os.path.isabs(reference):
             return reference
+        if root is None:
+            # A path relative to a folder we were not given (an uploaded copy of a scrape that
+            # shipped beside its media) can never be found: store no link, so the analysis is
+            # text-only and says "no media" instead of failing once per file.
+            return ""
         return os.path.normpath(root / reference)
 
     return resolve

@@ -53,7 +53,7 @@ def scrape_store(
     """Upsert everything in `result`; counts are dated `scraped_at`, else the scrape's, else now.
 
     Relative media paths (the demo set's `media/videos/….mp4`) become absolute paths under
-    `media_base` when it is given; URLs are stored as they are.
+    `media_base` when it is given, and are left out without one; URLs are stored as they are.
     """
     taken_at = scraped_at or result.scraped_at or timezone.now()
     if timezone.is_naive(taken_at):

@@ -145,10 +145,20 @@ def test_scrape_store_demo_shapes_resolve_media_against_the_base(handle):
     assert AuthorSnapshot.objects.get().taken_at == T1
 
 
-def test_scrape_store_keeps_urls_and_relative_paths_without_a_base():
+def test_scrape_store_leaves_out_relative_paths_it_has_no_folder_for():
+    # An uploaded copy of a demo scrape: its media paths point beside a file we never saw.
     result = parse_scrape_file(DEMO / "scrapes" / "2026-11-10" / "lunamoves.json", max_bytes=MAX)
+    assert any((v.media_url or "").startswith("media/videos/") for v in result.videos)
     scrape_store(result=result, scraped_at=T1)
-    assert VideoSource.objects.filter(media_url__startswith="media/videos/").exists()
+    assert not VideoSource.objects.filter(media_url__startswith="media/").exists()
+    assert not MusicSource.objects.filter(audio_url__startswith="media/").exists()
+
+
+def test_scrape_store_keeps_media_urls_as_they_are():
+    result = sample("thebigbradwolf_1609948309033.json")
+    scrape_store(result=result, scraped_at=T1)
+    urls = list(VideoSource.objects.exclude(media_url="").values_list("media_url", flat=True))
+    assert urls and all(url.startswith("https://") for url in urls)
 
 
 def test_scrape_store_reimport_changes_nothing_but_snapshots():
