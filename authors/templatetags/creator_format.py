@@ -6,26 +6,15 @@ an unknown value as "–", never as 0.
 
 from __future__ import annotations
 
-import math
-
 from django import template
 
 from authors.analysis import METRIC_FORMULAS
-from musicrec.core.descriptors import CATEGORIES, GENRES, MOODS
+from musicrec.core.templatetags.display import SHARED_FILTERS, UNKNOWN, whole_pct
+from musicrec.core.templatetags.display import number_or_none as _number
 
 register = template.Library()
-
-UNKNOWN = "–"
-
-
-def _number(value: object) -> float | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+for _name, _filter in SHARED_FILTERS.items():
+    register.filter(_name, _filter)
 
 
 @register.filter
@@ -35,11 +24,7 @@ def rate(value: object, decimals: int = 2) -> str:
     return UNKNOWN if number is None else f"{number * 100:.{int(decimals)}f} %"
 
 
-@register.filter
-def share(value: object) -> str:
-    """A 0-1 share as a whole percentage: 0.9675 → "97 %"."""
-    number = _number(value)
-    return UNKNOWN if number is None else f"{round(number * 100):d} %"
+register.filter("share", whole_pct)
 
 
 @register.filter
@@ -74,31 +59,9 @@ def decimal(value: object, decimals: int = 1) -> str:
 
 
 @register.filter
-def bar(value: object) -> int:
-    """A 0-1 figure as a bar width in percent, clamped to 0-100."""
-    number = _number(value)
-    return 0 if number is None else max(0, min(100, round(number * 100)))
-
-
-@register.filter
 def formula(key: str) -> str:
     """The formula behind a stored figure (authors.analysis.METRIC_FORMULAS)."""
     return METRIC_FORMULAS.get(str(key), "")
-
-
-@register.filter
-def genre_label(key: object) -> str:
-    return GENRES.get(str(key or ""), str(key or ""))
-
-
-@register.filter
-def mood_label(key: object) -> str:
-    return MOODS.get(str(key or ""), str(key or ""))
-
-
-@register.filter
-def category_label(key: object) -> str:
-    return CATEGORIES.get(str(key or ""), str(key or "").replace("-", " ").capitalize())
 
 
 @register.filter

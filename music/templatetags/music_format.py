@@ -6,26 +6,15 @@ import math
 
 from django import template
 
-from musicrec.core.descriptors import GENRES, MOODS
+from musicrec.core.templatetags.display import SHARED_FILTERS, whole_pct
+from musicrec.core.templatetags.display import number_or_none as _number
 
 register = template.Library()
+for _name, _filter in SHARED_FILTERS.items():
+    register.filter(_name, _filter)
 
 
-def _number(value: object) -> float | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-@register.filter
-def pct(value: object) -> str:
-    """0.823 → "82 %"; unknown → "–"."""
-    number = _number(value)
-    return "–" if number is None else f"{round(number * 100):d} %"
+register.filter("pct", whole_pct)
 
 
 @register.filter
@@ -48,24 +37,6 @@ def growth_pct(log_ratio: object) -> str:
 
 
 @register.filter
-def bar(value: object) -> int:
-    """A 0-1 figure as a bar width in percent, clamped to 0-100."""
-    number = _number(value)
-    return 0 if number is None else max(0, min(100, round(number * 100)))
-
-
-@register.filter
 def dig(mapping: object, key: str) -> object:
     """mapping[key] for dict keys templates cannot reach (with dashes or digits)."""
     return mapping.get(key) if isinstance(mapping, dict) else None
-
-
-@register.filter
-def genre_label(key: object) -> str:
-    """A taxonomy key as its display name ("hip-hop" → "Hip-hop / rap")."""
-    return GENRES.get(str(key or ""), str(key or ""))
-
-
-@register.filter
-def mood_label(key: object) -> str:
-    return MOODS.get(str(key or ""), str(key or ""))
