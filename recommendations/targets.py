@@ -22,6 +22,7 @@ from musicrec.core.descriptors import (
     MOOD_KEYS,
     TEMPO_BANDS,
     Descriptor,
+    DescriptorFields,
     genre_from_spotify,
     moods_from_valence_arousal,
     top_label,
@@ -184,17 +185,9 @@ class Target:
             raise ValueError(f"unknown tier {self.tier!r}; expected one of {', '.join(TIER_LEAN)}")
 
     @classmethod
-    def from_descriptor(cls, descriptor: Descriptor, **extra: object) -> Target:
-        return cls(
-            tempo_bpm=descriptor.tempo_bpm,
-            energy=descriptor.energy,
-            valence=descriptor.valence,
-            arousal=descriptor.arousal,
-            danceability=descriptor.danceability,
-            genres=dict(descriptor.genres),
-            moods=dict(descriptor.moods),
-            **extra,  # type: ignore[arg-type]
-        )
+    def from_descriptor(cls, descriptor: DescriptorFields, **extra: object) -> Target:
+        # Descriptor.of is the one copy of the shared fields (weight maps copied, never shared).
+        return cls(**vars(Descriptor.of(descriptor)), **extra)  # type: ignore[arg-type]
 
     @property
     def has_content(self) -> bool:
