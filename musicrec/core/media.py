@@ -273,7 +273,7 @@ def _get(
     except requests.Timeout:
         raise MediaFetchError(url, f"timed out after {timeout:g} s") from None
     except requests.RequestException as error:
-        raise MediaFetchError(url, f"request failed: {_root_cause(error)}") from None
+        raise MediaFetchError(url, f"request failed: {root_cause(error)}") from None
 
 
 def _store(
@@ -332,7 +332,7 @@ def _stream_to(
             except urllib3.exceptions.TimeoutError:
                 raise MediaFetchError(url, "timed out while downloading") from None
             except (urllib3.exceptions.HTTPError, OSError) as error:
-                raise MediaFetchError(url, f"download broke off: {_root_cause(error)}") from None
+                raise MediaFetchError(url, f"download broke off: {root_cause(error)}") from None
             if size == 0:
                 raise MediaFetchError(url, "the server sent an empty body")
             handle.flush()
@@ -382,7 +382,8 @@ def _extension(content_type: str) -> str:
     return known.get(content_type) or mimetypes.guess_extension(content_type) or ".bin"
 
 
-def _root_cause(error: BaseException) -> str:
+def root_cause(error: BaseException) -> str:
+    """The innermost cause of a chained error: what actually went wrong on the wire."""
     while error.__cause__ is not None or error.__context__ is not None:
         error = error.__cause__ or error.__context__  # type: ignore[assignment]
     return str(error) or type(error).__name__

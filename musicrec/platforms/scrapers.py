@@ -21,7 +21,7 @@ from urllib.parse import quote
 import requests
 import urllib3
 
-from musicrec.core.media import iter_body
+from musicrec.core.media import iter_body, root_cause
 from musicrec.core.sizes import human_size
 from musicrec.platforms.tiktok import ScrapeResult, parse_scrape_bytes, parse_scrape_file
 
@@ -275,11 +275,7 @@ def _excerpt(body: bytes, limit: int = 120) -> str:
 
 def _reason(error: Exception) -> str:
     """The innermost cause of a requests error, without the token-bearing URL."""
-    cause: BaseException = error
-    while cause.__cause__ is not None or cause.__context__ is not None:
-        cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
-    text = str(cause) or type(cause).__name__
-    return re.sub(r"token=[^&\s'\"]+", "token=…", text)
+    return re.sub(r"token=[^&\s'\"]+", "token=…", root_cause(error))
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
