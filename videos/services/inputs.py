@@ -16,9 +16,10 @@ from django.db.models import Prefetch, QuerySet
 from music.features import FEATURES_VERSION
 from music.models import Music, MusicFeatures
 from musicrec.core.descriptors import Label
-from musicrec.core.models import AnalysisStatus, Platform
+from musicrec.core.models import AnalysisStatus
 from videos.content import CONTENT_VERSION, SoundMetadata
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSource
+from videos.selectors import POST_ORDER
 
 # The content analysis and the soundtrack features it embeds: a change to either redoes it.
 ANALYSIS_VERSION = f"{CONTENT_VERSION}/{FEATURES_VERSION}"
@@ -44,7 +45,7 @@ def video_analysis_queryset() -> QuerySet[Video]:
         "-is_primary", "pk"
     )
     return Video.objects.select_related("content_analysis").prefetch_related(
-        Prefetch("sources", queryset=VideoSource.objects.order_by("pk"), to_attr="all_sources"),
+        Prefetch("sources", queryset=VideoSource.objects.order_by(*POST_ORDER), to_attr="posts"),
         Prefetch("music_links", queryset=links, to_attr="sound_links"),
     )
 
@@ -58,16 +59,9 @@ def related_or_none(instance: Any, name: str) -> Any:
 
 
 def _posts(video: Video) -> list[VideoSource]:
-    """The video's posts, TikTok first, then the most recently scraped."""
-    posts = list(getattr(video, "all_sources", None) or video.sources.all())
-    return sorted(
-        posts,
-        key=lambda s: (
-            s.platform != Platform.TIKTOK,
-            -(s.last_scraped_at.timestamp() if s.last_scraped_at else float("-inf")),
-            -s.pk,
-        ),
-    )
+    """The video's posts in `POST_ORDER`: TikTok first, then the most recently scraped."""
+    posts = getattr(video, "posts", None)
+    return posts if posts is not None else list(video.sources.order_by(*POST_ORDER))
 
 
 def media_references(video: Video) -> list[str]:
