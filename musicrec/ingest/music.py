@@ -14,7 +14,7 @@ from musicrec.core.models import Platform
 from musicrec.ingest.sources import (
     SourceTable,
     Upserted,
-    add_snapshots,
+    add_count_snapshots,
     clip,
     create_owners,
     rows_in,
@@ -182,11 +182,6 @@ def store_usage(
             raised.append(source)
     if raised:
         MusicSource.objects.bulk_update(raised, ["usage_count"])
-    snapshots = [
-        MusicSnapshot(
-            source_id=sounds.source_ids[r.external_id], taken_at=taken_at, usage_count=r.usage_count
-        )
-        for r in records
-        if r.usage_count is not None
-    ]
-    summary.snapshots["music"] = add_snapshots(MusicSnapshot, snapshots, taken_at)
+    summary.snapshots["music"] = add_count_snapshots(
+        MusicSnapshot, records, sounds.source_ids, ("usage_count",), taken_at
+    )

@@ -175,6 +175,26 @@ def add_snapshots(
     return len(todo)
 
 
+def add_count_snapshots(
+    model: type[models.Model],
+    records: Iterable[Any],
+    source_ids: dict[str, int],
+    counts: tuple[str, ...],
+    taken_at: datetime,
+) -> int:
+    """Snapshot `counts` of every record that has at least one of them (see `add_snapshots`)."""
+    snapshots = [
+        model(
+            source_id=source_ids[record.external_id],
+            taken_at=taken_at,
+            **{name: getattr(record, name) for name in counts},
+        )
+        for record in records
+        if any(getattr(record, name) is not None for name in counts)
+    ]
+    return add_snapshots(model, snapshots, taken_at)
+
+
 def rows_in(
     queryset: models.QuerySet,
     field_name: str,

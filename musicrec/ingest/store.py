@@ -15,7 +15,7 @@ from musicrec.ingest.music import store_music, store_usage
 from musicrec.ingest.sources import (
     SourceTable,
     Upserted,
-    add_snapshots,
+    add_count_snapshots,
     clip,
     create_owners,
     media_resolver,
@@ -119,16 +119,9 @@ def _store_authors(
         Author.objects.bulk_update(renamed, ["name", "is_creator", "updated_at"])
     summary.created.update(authors=len(upserted.new), author_sources=len(upserted.new))
     summary.updated.update(authors=len(renamed), author_sources=len(upserted.changed))
-    snapshots = [
-        AuthorSnapshot(
-            source_id=upserted.source_ids[e],
-            taken_at=taken_at,
-            **{name: getattr(r, name) for name in AUTHOR_COUNTS},
-        )
-        for e, r in by_id.items()
-        if any(getattr(r, name) is not None for name in AUTHOR_COUNTS)
-    ]
-    summary.snapshots["author"] = add_snapshots(AuthorSnapshot, snapshots, taken_at)
+    summary.snapshots["author"] = add_count_snapshots(
+        AuthorSnapshot, by_id.values(), upserted.source_ids, AUTHOR_COUNTS, taken_at
+    )
     return upserted
 
 
@@ -191,17 +184,9 @@ def _store_videos(
     summary.created.update(videos=len(upserted.new), video_sources=len(upserted.new))
     summary.updated.update(videos=len(edited), video_sources=len(upserted.changed))
     summary.video_ids = sorted(upserted.owner_ids.values())
-
-    snapshots = [
-        VideoSnapshot(
-            source_id=upserted.source_ids[e],
-            taken_at=taken_at,
-            **{name: getattr(r, name) for name in VIDEO_COUNTS},
-        )
-        for e, r in by_id.items()
-        if any(getattr(r, name) is not None for name in VIDEO_COUNTS)
-    ]
-    summary.snapshots["video"] = add_snapshots(VideoSnapshot, snapshots, taken_at)
+    summary.snapshots["video"] = add_count_snapshots(
+        VideoSnapshot, by_id.values(), upserted.source_ids, VIDEO_COUNTS, taken_at
+    )
     summary.created["video_music"] = _link_music(by_id, upserted, sounds)
 
 
