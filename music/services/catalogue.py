@@ -14,23 +14,23 @@ the most trusted automatic source.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from music.catalog import CatalogueError, CatalogueRow
 from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
 from musicrec.core.descriptors import top_label
 from musicrec.core.models import AnalysisStatus, Platform
+from musicrec.ingest.sources import LOOKUP_CHUNK, clip, rows_in
 
 ProgressFn = Callable[[int, str], None]
 CATALOGUE_VERSION = "catalogue"
-LOOKUP_CHUNK = 10_000
 BATCH = 2_000
 
 MUSIC_FIELDS = ("title", "artist_name", "album", "duration_s", "explicit")
@@ -127,12 +127,13 @@ def catalogue_import(
 
     report(0, "Reading the stored catalogue")
     known = dict(
-        _values_in(
+        rows_in(
             MusicSource.objects.filter(platform=Platform.SPOTIFY),
             "external_id",
             keys,
             "external_id",
             "music_id",
+            flat_pairs=True,
         )
     )
     report(10, "Storing tracks")
@@ -169,21 +170,23 @@ def catalogue_import(
     source_ids = {source.external_id: source.pk for source in sources}
     if any(pk is None for pk in source_ids.values()):  # a backend that returns no ids on upsert
         source_ids = dict(
-            _values_in(
+            rows_in(
                 MusicSource.objects.filter(platform=Platform.SPOTIFY),
                 "external_id",
                 keys,
                 "external_id",
                 "pk",
+                flat_pairs=True,
             )
         )
     have = {
         pk
-        for (pk,) in _values_in(
+        for (pk,) in rows_in(
             MusicSnapshot.objects.filter(taken_at=taken_at),
             "source_id",
             list(source_ids.values()),
             "source_id",
+            flat_pairs=True,
         )
     }
     snapshots = [
@@ -209,9 +212,9 @@ def _store_music(
 ) -> dict[str, int]:
     def values(row: CatalogueRow) -> dict[str, Any]:
         return {
-            "title": _clip("title", row.title),
-            "artist_name": _clip("artist_name", row.artist_credit),
-            "album": _clip("album", row.album),
+            "title": clip(Music, "title", row.title),
+            "artist_name": clip(Music, "artist_name", row.artist_credit),
+            "album": clip(Music, "album", row.album),
             "duration_s": row.duration_s,
             "explicit": row.explicit,
         }
@@ -237,7 +240,7 @@ def _store_features(
 ) -> None:
     stored = {
         row["music_id"]: row
-        for row in _values_in(
+        for row in rows_in(
             MusicFeatures.objects.all(),
             "music_id",
             [music_ids[key] for key in keys],
@@ -245,7 +248,6 @@ def _store_features(
             "feature_source",
             "genre_source",
             "detail",
-            as_dicts=True,
         )
     }
     now = timezone.now()
@@ -331,12 +333,13 @@ def _raw(row: CatalogueRow) -> dict[str, Any]:
 def _store_commercial(commercial: Mapping[str, bool], summary: CatalogueSummary) -> None:
     """Flag every catalogue track the list names, whether or not this import brought it."""
     owners = dict(
-        _values_in(
+        rows_in(
             MusicSource.objects.filter(platform=Platform.SPOTIFY),
             "external_id",
             sorted(commercial),
             "external_id",
             "music_id",
+            flat_pairs=True,
         )
     )
     for flag in (True, False):
@@ -347,24 +350,3 @@ def _store_commercial(commercial: Mapping[str, bool], summary: CatalogueSummary)
             )
     summary.commercial_set = sum(1 for key in commercial if key in owners)
     summary.commercial_unmatched = sorted(key for key in commercial if key not in owners)
-
-
-def _values_in(
-    queryset: models.QuerySet,
-    field_name: str,
-    keys: Sequence[Any],
-    *names: str,
-    as_dicts: bool = False,
-) -> list[Any]:
-    """`values_list(*names)` of the rows whose `field_name` is in `keys`, in chunks."""
-    rows: list[Any] = []
-    for start in range(0, len(keys), LOOKUP_CHUNK):
-        chunk = queryset.filter(**{f"{field_name}__in": keys[start : start + LOOKUP_CHUNK]})
-        chunk = chunk.order_by()
-        rows.extend(chunk.values(*names) if as_dicts else chunk.values_list(*names))
-    return rows
-
-
-def _clip(name: str, value: str) -> str:
-    limit = Music._meta.get_field(name).max_length
-    return value[:limit] if limit else value
