@@ -312,14 +312,12 @@ def _select_diverse(
         free = ~taken
         artist_ok = artist_count[artist_of] < ARTIST_CAP
         genre_ok = ~has_genre | (genre_count[genre_of] < genre_cap) | scores.context.single_genre
-        for allowed in (free & artist_ok & genre_ok, free & artist_ok, free):
-            if allowed.any():
-                break
-        if not (free & artist_ok & genre_ok).any():
-            if (free & artist_ok).any():
-                relaxed_genre = True
-            else:
-                relaxed_artist = True
+        # Relax the genre cap, then the artist cap, only when nothing free passes them.
+        options = (free & artist_ok & genre_ok, free & artist_ok, free)
+        level = next(i for i, option in enumerate(options) if option.any())
+        allowed = options[level]
+        relaxed_genre = relaxed_genre or level == 1
+        relaxed_artist = relaxed_artist or level == 2
         value = (1.0 - diversity) * relevance - diversity * max_sim
         value[~allowed] = -np.inf
         pick = int(np.argmax(value))
