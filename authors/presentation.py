@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils.dateparse import parse_datetime
 
 from authors.analysis import METRIC_FORMULAS, MIN_VIDEOS_FOR_LIFT
@@ -19,6 +18,7 @@ from authors.models import Author, AuthorAnalysis, AuthorSource
 from musicrec.core.descriptors import GENRES, MOODS
 from musicrec.core.models import Platform
 from videos.models import Video
+from videos.services.inputs import related_or_none
 
 # The figures of each detail section: (metrics key, label, how to show it). The formula of each
 # comes from METRIC_FORMULAS by key, so the page and the API explain a figure the same way.
@@ -105,10 +105,7 @@ def iso_datetime(value: Any) -> datetime | None:
 
 def stored_analysis(author: Author) -> AuthorAnalysis | None:
     """The analysis the selector joined, or None for a creator not analysed yet."""
-    try:
-        return author.analysis
-    except ObjectDoesNotExist:
-        return None
+    return related_or_none(author, "analysis")
 
 
 def list_row(author: Author) -> dict[str, Any]:
@@ -216,17 +213,9 @@ def video_row(video: Video, start: datetime | None, end: datetime | None) -> dic
     return {
         "video": video,
         "music": links[0].music if links else None,
-        "content": content_analysis(video),
+        "content": related_or_none(video, "content_analysis"),
         "in_window": in_window,
     }
-
-
-def content_analysis(video: Video) -> Any:
-    """The video's stored content analysis (joined by the selector), or None."""
-    try:
-        return video.content_analysis
-    except ObjectDoesNotExist:
-        return None
 
 
 def views_chart(videos: list[Video], metrics: dict[str, Any]) -> dict[str, Any] | None:

@@ -29,7 +29,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -55,6 +54,7 @@ from musicrec.core.descriptors import Descriptor, Label
 from musicrec.core.jobs import BatchSummary, job_create, job_enqueue
 from musicrec.core.models import AnalysisStatus, Job, Platform
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSource
+from videos.services.inputs import related_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -174,14 +174,6 @@ def music_key(music: Music) -> MusicKey:
     )
 
 
-def _related_or_none(instance: Any, name: str) -> Any:
-    """A reverse one-to-one loaded by select_related, or None where the row does not exist."""
-    try:
-        return getattr(instance, name)
-    except ObjectDoesNotExist:
-        return None
-
-
 def _videos_queryset(author_id: int):
     """Every video of the author with what the analysis reads, in a fixed number of queries:
     the videos (+ content analysis), their TikTok posts, their primary sounds (+ music and
@@ -218,7 +210,7 @@ def _videos_queryset(author_id: int):
 def _video_input(video: Video, post: VideoSource) -> VideoInput:
     links = getattr(video, "primary_links", [])
     music = links[0].music if links else None
-    analysis = _related_or_none(video, "content_analysis")
+    analysis = related_or_none(video, "content_analysis")
     return VideoInput(
         external_id=post.external_id,
         posted_at=video.posted_at,
@@ -229,7 +221,7 @@ def _video_input(video: Video, post: VideoSource) -> VideoInput:
         saves=post.saves,
         hashtags=tuple(str(t) for t in (video.hashtags or []) if t),
         music=music_key(music) if music is not None else None,
-        music_descriptor=music_descriptor(_related_or_none(music, "features")) if music else None,
+        music_descriptor=music_descriptor(related_or_none(music, "features")) if music else None,
         content=content_descriptor(analysis),
         category=content_category(analysis),
     )

@@ -6,9 +6,6 @@ prefetch); nothing here queries.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,18 +13,12 @@ from musicrec.core.descriptors import CATEGORIES, MOODS
 from musicrec.core.models import AnalysisStatus
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSource
 from videos.selectors import COUNTS
+from videos.services.inputs import related_or_none
 
 ENGAGEMENT_HELP = (
     "(likes + comments + shares + saves) / views of the post; a fraction, 0.0831 = 8.31 %. "
     "Null without views or without any interaction count."
 )
-
-
-def _related_or_none(instance: Any, name: str) -> Any:
-    try:
-        return getattr(instance, name)
-    except ObjectDoesNotExist:  # the reverse one-to-one row does not exist
-        return None
 
 
 class VideoAuthorSerializer(serializers.Serializer):
@@ -97,18 +88,18 @@ class VideoSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(VideoCategorySerializer(allow_null=True))
     def get_category(self, video: Video) -> dict | None:
-        return _category(_related_or_none(video, "content_analysis"))
+        return _category(related_or_none(video, "content_analysis"))
 
     @extend_schema_field(
         serializers.ChoiceField(choices=list(MOODS.items()), allow_null=True, help_text="Top mood.")
     )
     def get_top_mood(self, video: Video) -> str | None:
-        analysis = _related_or_none(video, "content_analysis")
+        analysis = related_or_none(video, "content_analysis")
         return (analysis.top_mood or None) if analysis else None
 
     @extend_schema_field(serializers.FloatField(allow_null=True, help_text="BPM."))
     def get_tempo_bpm(self, video: Video) -> float | None:
-        analysis = _related_or_none(video, "content_analysis")
+        analysis = related_or_none(video, "content_analysis")
         return analysis.tempo_bpm if analysis else None
 
     @extend_schema_field(
@@ -119,7 +110,7 @@ class VideoSerializer(serializers.ModelSerializer):
         )
     )
     def get_analysis_status(self, video: Video) -> str | None:
-        analysis = _related_or_none(video, "content_analysis")
+        analysis = related_or_none(video, "content_analysis")
         return analysis.status if analysis else None
 
 
@@ -182,12 +173,12 @@ class VideoMusicUsedSerializer(serializers.ModelSerializer):
         serializers.CharField(allow_null=True, help_text="Top genre (music analysis).")
     )
     def get_genre(self, link: VideoMusic) -> str | None:
-        features = _related_or_none(link.music, "features")
+        features = related_or_none(link.music, "features")
         return (features.genre or None) if features else None
 
     @extend_schema_field(serializers.FloatField(allow_null=True, help_text="BPM."))
     def get_tempo_bpm(self, link: VideoMusic) -> float | None:
-        features = _related_or_none(link.music, "features")
+        features = related_or_none(link.music, "features")
         return features.tempo_bpm if features else None
 
 
@@ -271,7 +262,7 @@ class VideoDetailSerializer(VideoSerializer):
 
     @extend_schema_field(VideoContentAnalysisSerializer(allow_null=True))
     def get_content_analysis(self, video: Video) -> dict | None:
-        analysis = _related_or_none(video, "content_analysis")
+        analysis = related_or_none(video, "content_analysis")
         return VideoContentAnalysisSerializer(analysis).data if analysis else None
 
 
