@@ -13,7 +13,7 @@ import os
 import av
 import numpy as np
 
-from musicrec.core.errors import MediaDecodeError
+from musicrec.core.errors import MediaDecodeError, ffmpeg_reason
 
 # FFmpeg reports broken input through these; anything else is a bug and should surface as is.
 _AV_ERRORS: tuple[type[BaseException], ...] = (av.error.FFmpegError, OSError, EOFError)
@@ -46,7 +46,7 @@ def decode_audio(
     try:
         container = av.open(target, mode="r")
     except _AV_ERRORS as exc:
-        raise MediaDecodeError(source, f"unreadable media ({_reason(exc)})") from exc
+        raise MediaDecodeError(source, f"unreadable media ({ffmpeg_reason(exc)})") from exc
 
     with container:
         if not container.streams.audio:
@@ -71,7 +71,7 @@ def probe_duration(source: str | os.PathLike | bytes) -> float | None:
             if audio and audio[0].duration is not None and audio[0].time_base is not None:
                 return float(audio[0].duration * audio[0].time_base)
     except _AV_ERRORS as exc:
-        raise MediaDecodeError(source, f"unreadable media ({_reason(exc)})") from exc
+        raise MediaDecodeError(source, f"unreadable media ({ffmpeg_reason(exc)})") from exc
     return None
 
 
@@ -147,7 +147,7 @@ def _decode_stream(
             take(resampler.resample(None))
     except _AV_ERRORS as exc:
         if not chunks:
-            raise MediaDecodeError(source, f"unreadable audio data ({_reason(exc)})") from exc
+            raise MediaDecodeError(source, f"unreadable audio data ({ffmpeg_reason(exc)})") from exc
         # truncated or corrupt tail: keep what decoded cleanly before it
 
     if not chunks:
@@ -165,10 +165,3 @@ def _seek(container, offset_seconds: float) -> bool:
     except _AV_ERRORS:
         return False
     return True
-
-
-def _reason(exc: BaseException) -> str:
-    """FFmpeg's own wording ("Invalid data found when processing input"), without the errno and
-    the file name that MediaDecodeError already shows."""
-    text = getattr(exc, "strerror", None) or str(exc).strip() or type(exc).__name__
-    return str(text).splitlines()[0][:200]

@@ -27,3 +27,10 @@ def describe_source(source: str | os.PathLike | bytes) -> str:
     if isinstance(source, bytes | bytearray | memoryview):
         return f"<{len(source)} bytes in memory>"
     return os.fspath(source)
+
+
+def ffmpeg_reason(exc: BaseException) -> str:
+    """FFmpeg's own wording ("Invalid data found when processing input"), without the errno and
+    the path PyAV appends: MediaDecodeError names the source already."""
+    text = str(getattr(exc, "strerror", None) or str(exc).strip() or type(exc).__name__)
+    return text.splitlines()[0].split(": '")[0].strip()[:200]

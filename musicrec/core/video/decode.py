@@ -16,7 +16,7 @@ import av
 import numpy as np
 
 from musicrec.core.audio import decode_audio
-from musicrec.core.errors import MediaDecodeError
+from musicrec.core.errors import MediaDecodeError, ffmpeg_reason
 
 # The small frame size analysis works at: the long side in pixels. 160 px (90x160 for portrait
 # 9:16) keeps cut and motion detection as accurate as full size (analysis-stack §2.2) while the
@@ -80,7 +80,8 @@ def decode_video(
     try:
         container = av.open(name)
     except (av.error.FFmpegError, OSError) as exc:
-        raise MediaDecodeError(source, f"cannot open as a media file ({_reason(exc)})") from exc
+        reason = f"cannot open as a media file ({ffmpeg_reason(exc)})"
+        raise MediaDecodeError(source, reason) from exc
     errors: list[str] = []
     with container:
         if not container.streams.video and not container.streams.audio:
@@ -194,8 +195,9 @@ def _sample_frames(
             times.append(t)
     except av.error.FFmpegError as exc:
         if not kept:
-            raise MediaDecodeError(source, f"no picture could be decoded ({_reason(exc)})") from exc
-        errors.append(f"picture decoding stopped at {times[-1]:.1f} s ({_reason(exc)})")
+            reason = f"no picture could be decoded ({ffmpeg_reason(exc)})"
+            raise MediaDecodeError(source, reason) from exc
+        errors.append(f"picture decoding stopped at {times[-1]:.1f} s ({ffmpeg_reason(exc)})")
     if round(rotation / 90) % 2:  # shot in portrait, stored landscape with a display matrix
         width, height = height, width
     if not kept:
@@ -222,7 +224,8 @@ def _decoded_frames(
         except av.error.InvalidDataError as exc:
             failures += 1
             if failures >= _MAX_DECODE_ERRORS:
-                errors.append(f"picture decoding gave up after {failures} errors ({_reason(exc)})")
+                reason = ffmpeg_reason(exc)
+                errors.append(f"picture decoding gave up after {failures} errors ({reason})")
                 return
             continue
         yield from frames
@@ -237,9 +240,3 @@ def _to_small_rgb(frame: av.VideoFrame) -> np.ndarray:
     array = image.to_ndarray()
     quarter_turns = round((frame.rotation or 0) / 90) % 4
     return np.ascontiguousarray(np.rot90(array, k=quarter_turns)) if quarter_turns else array
-
-
-def _reason(exc: BaseException) -> str:
-    """FFmpeg's message without the path PyAV appends (the caller names the file already)."""
-    text = getattr(exc, "strerror", None) or str(exc)
-    return text.split(": '")[0].strip()
