@@ -31,9 +31,9 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(REPO / ".cache" / "numba"))
 
 from music import features as F  # noqa: E402
 from musicrec.core.audio import decode_audio  # noqa: E402
+from musicrec.core.synth import pitch_class  # noqa: E402
 
 TARGETS = {"acc2": 0.97, "mirex": 0.80, "seconds_per_30s": 0.4}
-_FLATS = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#", "Cb": "B", "Fb": "E"}
 DETUNE_CENTS = 40.0
 
 
@@ -58,7 +58,7 @@ def mirex_score(key: str | None, mode: str | None, true_key: str, true_mode: str
     if key is None or mode is None:
         return 0.0
     est = F.PITCH_CLASSES.index(key)
-    ref = F.PITCH_CLASSES.index(_FLATS.get(true_key, true_key))
+    ref = pitch_class(true_key)
     if est == ref and mode == true_mode:
         return 1.0
     if mode == true_mode and (est - ref) % 12 in (5, 7):
