@@ -10,7 +10,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from authors.analysis import METRIC_FORMULAS, STATUS_LABELS
+from authors.analysis import METRIC_FORMULAS, STATUS_LABELS, TIERS
 from authors.models import Author, AuthorAnalysis, AuthorSource
 from musicrec.core.models import AnalysisStatus
 
@@ -67,7 +67,7 @@ class AuthorReachSerializer(serializers.Serializer):
     likes_total = _int("likes_total", "Likes.")
     video_count = _int("video_count", "Videos.")
     tier = serializers.ChoiceField(
-        choices=["nano", "micro", "mid", "macro", "mega"],
+        choices=[name for name, _ in TIERS],
         allow_null=True,
         help_text=_help("tier"),
     )
