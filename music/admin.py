@@ -17,6 +17,7 @@ from music.services.features import music_analysis_enqueue
 from music.services.genre import genre_choices, music_features_set_genre
 from music.services.merge import music_merge
 from music.services.spotify import music_enrichment_enqueue, spotify_enabled
+from videos.services.inputs import related_or_none
 
 MERGE_TEMPLATE = "admin/music/merge_confirmation.html"
 
@@ -29,13 +30,6 @@ def genre_summary(features: MusicFeatures | None) -> str:
         f", {features.genre_confidence:.0%}" if features.genre_confidence is not None else ""
     )
     return f"{features.genre} ({features.get_genre_source_display().lower()}{confidence})"
-
-
-def _features(music: Music) -> MusicFeatures | None:
-    try:
-        return music.features
-    except MusicFeatures.DoesNotExist:
-        return None
 
 
 class MusicSourceInline(admin.StackedInline):
@@ -95,16 +89,16 @@ class MusicAdmin(admin.ModelAdmin):
 
     @admin.display(description="Genre (source, confidence)", ordering="features__genre")
     def genre_label(self, obj: Music) -> str:
-        return genre_summary(_features(obj))
+        return genre_summary(related_or_none(obj, "features"))
 
     @admin.display(description="Mood", ordering="features__top_mood")
     def top_mood(self, obj: Music) -> str:
-        features = _features(obj)
+        features = related_or_none(obj, "features")
         return features.top_mood if features and features.top_mood else "—"
 
     @admin.display(description="BPM", ordering="features__tempo_bpm")
     def tempo(self, obj: Music) -> str:
-        features = _features(obj)
+        features = related_or_none(obj, "features")
         return f"{features.tempo_bpm:.1f}" if features and features.tempo_bpm else "—"
 
     @admin.action(description="Re-run audio analysis")
@@ -166,7 +160,7 @@ class MusicAdmin(admin.ModelAdmin):
             "rows": [
                 {
                     "track": m,
-                    "genre": genre_summary(_features(m)),
+                    "genre": genre_summary(related_or_none(m, "features")),
                     "sources": m.sources.count(),
                     "videos": m.video_links.count(),
                     "recommended": m.recommendation_items.count(),

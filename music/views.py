@@ -15,6 +15,7 @@ from music.filters import MusicFilter
 from music.models import Music, MusicFeatures
 from musicrec.core.models import Platform
 from videos import selectors as video_selectors
+from videos.services.inputs import related_or_none
 
 PAGE_SIZE = 25
 VIDEOS_SHOWN = 50
@@ -82,19 +83,12 @@ def music_list(request: HttpRequest) -> HttpResponse:
     return render(request, "music/list.html", context)
 
 
-def _features(music: Music) -> MusicFeatures | None:
-    try:
-        return music.features
-    except MusicFeatures.DoesNotExist:
-        return None
-
-
 def music_detail(request: HttpRequest, music_id: int) -> HttpResponse:
     """One track: features with their source and status, genre, popularity, trend, who used it."""
     music = selectors.music_get(music_id)
     if music is None:
         raise Http404("No such track.")
-    features = _features(music)
+    features = related_or_none(music, "features")
     sources = list(music.sources.all())
     spotify = [s for s in sources if s.platform in (Platform.SPOTIFY, Platform.CATALOGUE)]
     tiktok = [s for s in sources if s.platform == Platform.TIKTOK]
