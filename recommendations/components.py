@@ -11,15 +11,15 @@ import math
 
 import numpy as np
 
-from .catalogue import CatalogueArrays
+from .catalogue import MOOD_SCORE_WIDTH, CatalogueArrays
 
 # Tempo: Gaussian on the distance in octaves (log2) to the target range, also trying the track
 # against half and double the target, which listeners tap as the same beat (0.9: slightly below
 # an exact match). 0.08 octaves is the shared vocabulary's `tempo_similarity` tolerance.
 TEMPO_TOLERANCE = 0.08
 TEMPO_OCTAVES: tuple[tuple[float, float], ...] = ((1.0, 1.0), (0.5, 0.9), (2.0, 0.9))
-# Mood: Gaussian on the valence/arousal plane, the width the vocabulary uses for mood weights.
-MOOD_WIDTH = 0.25
+# Mood: Gaussian on the valence/arousal plane, of the width the mood weights use
+# (`catalogue.MOOD_SCORE_WIDTH`).
 # Energy and danceability: Gaussian on the 0-1 difference; 0.2 apart still scores 0.61.
 ENERGY_WIDTH = 0.2
 # Trend: growth g (a log ratio) scores g / (g + h), half way at h. h is a doubling in 7 days and
@@ -67,7 +67,7 @@ def mood_component(arrays: CatalogueArrays, point: tuple[float, float]) -> np.nd
     dv *= dv
     da *= da
     dv += da
-    dv *= np.float32(-0.5 / MOOD_WIDTH**2)
+    dv *= np.float32(-0.5 / MOOD_SCORE_WIDTH**2)
     np.exp(dv, out=dv)
     return np.nan_to_num(dv, nan=0.0, copy=False)
 

@@ -193,7 +193,7 @@ def score_reference_loop(
                 scores["mood"] = 0.0
             else:
                 d = math.hypot(r.valence - ctx.mood_point[0], a - ctx.mood_point[1])
-                scores["mood"] = _gauss(d, comp.MOOD_WIDTH)
+                scores["mood"] = _gauss(d, MOOD_SCORE_WIDTH)
         if genre_vector is not None:
             scores["genre"] = min(
                 1.0, sum(g * t for g, t in zip(genres, genre_vector, strict=True))
