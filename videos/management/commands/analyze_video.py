@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from musicrec.core.descriptors import CATEGORIES
 from musicrec.core.errors import MediaDecodeError
 from videos.content import VideoContent, analyze_video_file
+from videos.services import ANALYSIS_FPS
 
 
 class Command(BaseCommand):
@@ -30,8 +31,12 @@ class Command(BaseCommand):
             "--hashtags", default="", help="comma-separated hashtags, with or without #"
         )
         parser.add_argument("--sticker", default="", help="text shown on screen (stickers)")
+        # The stored analyses' own frame rate, so the command sees what the pipeline sees.
         parser.add_argument(
-            "--fps", type=float, default=2.0, help="frames sampled per second (default 2)"
+            "--fps",
+            type=float,
+            default=ANALYSIS_FPS,
+            help=f"frames sampled per second (default {ANALYSIS_FPS:g})",
         )
         parser.add_argument(
             "--max-seconds", type=float, default=60.0, help="analyse at most this much (60)"
