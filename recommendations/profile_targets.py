@@ -23,13 +23,11 @@ from musicrec.core.descriptors import (
     normalise_weights,
 )
 
-from .targets import TIER_LEAN, Target
+from .targets import CLOSED_TEMPO_BANDS, TIER_LEAN, Target
 
 # A music-habit group only says "this works better for them" when it engaged clearly better than
 # their median (lift over 1) on at least three videos (the analysis reports no lift below that).
 MIN_BEST_LIFT = 1.0
-# Open tempo bands are closed at playable tempi before taking their centre.
-_BAND_FLOOR, _BAND_CEILING = 60.0, 180.0
 # Evidence sources that describe the music a video already uses rather than the video: its
 # measured soundtrack, the stored analysis of its sound standing in for it, and the genre taken
 # from that analysis (videos.content.fusion names them so).
@@ -82,11 +80,12 @@ def _weights(value: Any, allowed: Sequence[str]) -> dict[str, float]:
 
 
 def _band_centre(name: str) -> float | None:
-    for band, low, high in TEMPO_BANDS:
-        if band == name:
-            low, high = max(low, _BAND_FLOOR), min(high, _BAND_CEILING)
-            return math.sqrt(low * high)  # tempo is perceived in ratios: the geometric centre
-    return None
+    """The centre of a band closed at playable tempi; tempo is perceived in ratios, so the
+    geometric centre."""
+    if name not in CLOSED_TEMPO_BANDS:
+        return None
+    low, high = CLOSED_TEMPO_BANDS[name]
+    return math.sqrt(low * high)
 
 
 def _in_band(tempo: float, name: str) -> bool:

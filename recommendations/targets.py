@@ -82,7 +82,7 @@ MOOD_WORDS: dict[str, str] = {
     "meme": "funny",
     "quirky": "funny",
 }
-# Tempo words map onto the shared tempo bands, with open ends closed at a playable 60 / 180 BPM.
+# Tempo words map onto the shared tempo bands.
 TEMPO_WORDS: dict[str, str] = {
     **{name: name for name, _, _ in TEMPO_BANDS},
     "slowed": "slow",
@@ -92,7 +92,8 @@ TEMPO_WORDS: dict[str, str] = {
     "fast-paced": "fast",
     "rapid": "fast",
 }
-_TEMPO_WORD_RANGES: dict[str, tuple[float, float]] = {
+# The shared tempo bands with their open ends closed at a playable 60 / 180 BPM.
+CLOSED_TEMPO_BANDS: dict[str, tuple[float, float]] = {
     name: (max(low, 60.0), min(high, 180.0)) for name, low, high in TEMPO_BANDS
 }
 _BPM_IN_TEXT = re.compile(r"(\d{2,3})\s*bpm")
@@ -124,7 +125,7 @@ def parse_note(note: str) -> NoteTerms:
         if word in TEMPO_WORDS:
             used.add(i)
             if tempo is None:
-                tempo = _TEMPO_WORD_RANGES[TEMPO_WORDS[word]]
+                tempo = CLOSED_TEMPO_BANDS[TEMPO_WORDS[word]]
     # Two-word genre names ("hip hop", "new age") before single words, when neither word is a
     # genre on its own.
     for i in range(len(words) - 1):
