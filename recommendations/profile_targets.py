@@ -18,9 +18,9 @@ from typing import Any
 from musicrec.core.descriptors import (
     GENRE_KEYS,
     MOOD_KEYS,
-    TEMPO_BANDS,
     moods_from_valence_arousal,
     normalise_weights,
+    tempo_band,
 )
 
 from .targets import CLOSED_TEMPO_BANDS, TIER_LEAN, Target
@@ -90,10 +90,7 @@ def _band_centre(name: str) -> float | None:
 
 def _in_band(tempo: float, name: str) -> bool:
     """Whether the tempo, or its half or double, lies in the band."""
-    for band, low, high in TEMPO_BANDS:
-        if band == name:
-            return any(low <= tempo * f < high for f in (1.0, 0.5, 2.0))
-    return False
+    return any(tempo_band(tempo * f) == name for f in (1.0, 0.5, 2.0))
 
 
 def best_music(lifts: Any, profile_tempo: float | None) -> tuple[dict[str, float], float | None]:
