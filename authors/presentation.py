@@ -17,8 +17,8 @@ from authors.analysis import METRIC_FORMULAS, MIN_VIDEOS_FOR_LIFT
 from authors.models import Author, AuthorAnalysis, AuthorSource
 from musicrec.core.descriptors import GENRES, MOODS
 from musicrec.core.models import Platform
+from musicrec.core.relations import related_or_none
 from videos.models import Video
-from videos.services.inputs import related_or_none
 
 # The figures of each detail section: (metrics key, label, how to show it). The formula of each
 # comes from METRIC_FORMULAS by key, so the page and the API explain a figure the same way.

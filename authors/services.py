@@ -53,8 +53,8 @@ from music.models import Music, MusicFeatures, MusicSource
 from musicrec.core.descriptors import Descriptor, Label
 from musicrec.core.jobs import BatchSummary, job_create, job_enqueue
 from musicrec.core.models import AnalysisStatus, Job, Platform
+from musicrec.core.relations import related_or_none
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSource
-from videos.services.inputs import related_or_none
 
 logger = logging.getLogger(__name__)
 

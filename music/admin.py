@@ -17,7 +17,7 @@ from music.services.features import music_analysis_enqueue
 from music.services.genre import genre_choices, music_features_set_genre
 from music.services.merge import music_merge
 from music.services.spotify import music_enrichment_enqueue, spotify_enabled
-from videos.services.inputs import related_or_none
+from musicrec.core.relations import related_or_none
 
 MERGE_TEMPLATE = "admin/music/merge_confirmation.html"
 

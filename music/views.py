@@ -14,8 +14,8 @@ from music import selectors
 from music.filters import MusicFilter
 from music.models import Music, MusicFeatures
 from musicrec.core.models import Platform
+from musicrec.core.relations import related_or_none
 from videos import selectors as video_selectors
-from videos.services.inputs import related_or_none
 
 PAGE_SIZE = 25
 VIDEOS_SHOWN = 50

@@ -16,13 +16,14 @@ from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 
 from authors.analysis import video_engagement_rate
 from authors.models import Author
 from music.models import Music
 from musicrec.core.models import AnalysisStatus
+from musicrec.core.relations import related_or_none
 from recommendations import selectors
 from recommendations.catalogue_source import engine_data
 from recommendations.engine import MAX_LIMIT, Request, recommend
@@ -46,13 +47,6 @@ class TargetMissing(LookupError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def _related(instance: Any, name: str) -> Any:
-    try:
-        return getattr(instance, name)
-    except ObjectDoesNotExist:
-        return None
 
 
 def parse_brief(value: Brief | Mapping[str, Any] | None) -> Brief | None:
@@ -136,7 +130,7 @@ def video_fields(analysis: VideoContentAnalysis | None) -> dict[str, Any]:
 
 def author_engine_target(author: Author) -> Target:
     """The creator's target from their stored analysis; only the tier when not analysed yet."""
-    analysis = _related(author, "analysis")
+    analysis = related_or_none(author, "analysis")
     if analysis is None or analysis.status == AnalysisStatus.FAILED:
         return author_target(None, followers=getattr(author, "followers", None))
     return author_target(
@@ -193,7 +187,7 @@ def recommendation_generate(
         target = author_engine_target(author)
         kind = RecommendationRun.TargetKind.AUTHOR
     if video is not None:
-        fields = video_fields(_related(video, "content_analysis"))
+        fields = video_fields(related_or_none(video, "content_analysis"))
         if not fields:
             notices.append(
                 "This video has no content analysis yet, so the creator's profile stands in for it."

@@ -11,9 +11,9 @@ from rest_framework import serializers
 
 from musicrec.core.descriptors import CATEGORIES, MOODS
 from musicrec.core.models import AnalysisStatus
+from musicrec.core.relations import related_or_none
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSource
 from videos.selectors import COUNTS
-from videos.services.inputs import related_or_none
 
 ENGAGEMENT_HELP = (
     "(likes + comments + shares + saves) / views of the post; a fraction, 0.0831 = 8.31 %. "

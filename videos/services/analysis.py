@@ -16,6 +16,7 @@ from musicrec.core.jobs import BatchSummary, job_create, job_enqueue
 from musicrec.core.media import MediaFetchError, MediaUnavailable
 from musicrec.core.media_sources import VIDEO_TYPES, media_resolve
 from musicrec.core.models import AnalysisStatus, Job
+from musicrec.core.relations import related_or_none
 from videos.content import SoundMetadata, VideoContent, analyze_text_only, analyze_video_file
 from videos.models import Video, VideoContentAnalysis
 from videos.services.inputs import (
@@ -26,7 +27,6 @@ from videos.services.inputs import (
     is_current,
     media_references,
     primary_sound,
-    related_or_none,
     sound_metadata,
     sticker_text,
     video_analysis_queryset,

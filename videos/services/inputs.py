@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from music.features import FEATURES_VERSION
 from music.models import Music, MusicFeatures
 from musicrec.core.descriptors import Label
 from musicrec.core.models import AnalysisStatus
+from musicrec.core.relations import related_or_none
 from videos.content import CONTENT_VERSION, SoundMetadata
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSource
 from videos.selectors import POST_ORDER
@@ -48,14 +47,6 @@ def video_analysis_queryset() -> QuerySet[Video]:
         Prefetch("sources", queryset=VideoSource.objects.order_by(*POST_ORDER), to_attr="posts"),
         Prefetch("music_links", queryset=links, to_attr="sound_links"),
     )
-
-
-def related_or_none(instance: Any, name: str) -> Any:
-    """A reverse one-to-one loaded by select_related, or None where the row does not exist."""
-    try:
-        return getattr(instance, name)
-    except ObjectDoesNotExist:
-        return None
 
 
 def _posts(video: Video) -> list[VideoSource]:
