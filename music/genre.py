@@ -62,20 +62,12 @@ class GenreLabel(NamedTuple):
 NO_GENRE = GenreLabel({}, "none", None)
 
 
-def _taxonomy_genre(name: str) -> str | None:
-    """A taxonomy key as is, else Spotify's micro-genre (or free text) folded onto the taxonomy."""
-    key = name.strip().lower()
-    if key in GENRE_KEYS:
-        return key
-    return genre_from_spotify(key) if key else None
-
-
 def _votes(names: Sequence[str]) -> tuple[dict[str, float], int]:
     """Equal-share votes of the names that map onto the taxonomy, and how many mapped."""
     votes: dict[str, float] = {}
     mapped = 0
     for name in dict.fromkeys(n for n in names if n and n.strip()):
-        genre = _taxonomy_genre(name)
+        genre = genre_from_spotify(name)
         if genre is not None:
             votes[genre] = votes.get(genre, 0.0) + 1.0
             mapped += 1

@@ -197,7 +197,7 @@ def recommend_like_spotify(
             similarity[rows] = 1.0
             add_pool(str(artist), "ARTIST", similarity >= SEED_SIMILARITY_MIN, similarity)
         for name in genres:
-            genre = name if name in GENRE_KEYS else genre_from_spotify(name)
+            genre = genre_from_spotify(name)
             if genre is None:
                 raise ValueError(f"unknown seed genre {name!r}")
             col = GENRE_KEYS.index(genre)

@@ -106,8 +106,10 @@ _GENRE_KEYWORDS: tuple[tuple[str, str], ...] = (
 
 
 def genre_from_spotify(name: str) -> str | None:
-    """Map one Spotify genre string onto the taxonomy, or None when nothing matches."""
+    """Map one Spotify genre string (or a taxonomy key) onto the taxonomy, else None."""
     key = name.strip().lower()
+    if key in GENRES:
+        return key
     if key in SPOTIFY_GENRE_MAP:
         return SPOTIFY_GENRE_MAP[key]
     return genre_from_text(key)

@@ -106,7 +106,7 @@ class GenreListField(_KeyListField):
 
     def normalise(self, value: str) -> str | None:
         # Spotify's genre names ("dance", "r-n-b") are accepted for our taxonomy's keys.
-        return value if value in GENRE_KEYS else genre_from_spotify(value)
+        return genre_from_spotify(value)
 
 
 class MoodListField(_KeyListField):
