@@ -7,14 +7,13 @@ JSON); the scrape's shape and values are checked by the same service the API cal
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 from django.conf import settings
 
 from musicrec.core.sizes import human_size
-from musicrec.platforms.tiktok import ScrapeError, parse_scrape_bytes
+from musicrec.platforms.tiktok import ScrapeError, read_scrape_upload
 
 
 class AnalyseCreatorForm(forms.Form):
@@ -48,18 +47,10 @@ class AnalyseCreatorForm(forms.Form):
         limit = int(settings.SCRAPE_MAX_BYTES)
         name = upload.name or "upload.json"
         try:
-            if upload.size > limit:
-                raise ScrapeError(
-                    f"file is {human_size(upload.size)}, over the {human_size(limit)} limit",
-                    path=name,
-                )
-            raw = upload.read(limit + 1)
-            try:
-                self.scrape = json.loads(raw.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                parse_scrape_bytes(raw, source_name=name, max_bytes=limit)  # raises, saying why
-                raise
-        except (ScrapeError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            self.scrape = read_scrape_upload(
+                upload, source_name=name, size=upload.size, max_bytes=limit
+            )
+        except ScrapeError as error:
             raise forms.ValidationError(str(error), code="bad_scrape") from None
         return upload
 

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -26,7 +23,7 @@ from musicrec.core.api.serializers import (
 )
 from musicrec.core.models import Job
 from musicrec.core.sizes import human_size
-from musicrec.platforms.tiktok import ScrapeError, parse_scrape_bytes
+from musicrec.platforms.tiktok import ScrapeError, read_scrape_upload
 
 # Multipart framing around an uploaded file: boundaries and part headers, a few hundred bytes.
 _MULTIPART_OVERHEAD = 64 * 1024
@@ -103,17 +100,7 @@ class AnalyzeTiktokApi(APIView):
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
         name = upload.name or "upload.json"
-        if upload.size > limit:
-            raise ScrapeError(
-                f"file is {human_size(upload.size)}, over the {human_size(limit)} limit",
-                path=name,
-            )
-        raw = upload.read(limit + 1)
-        try:
-            data: Any = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            parse_scrape_bytes(raw, source_name=name, max_bytes=limit)  # raises, saying why
-            raise
+        data = read_scrape_upload(upload, source_name=name, size=upload.size, max_bytes=limit)
         try:
             return pipeline.analyze_influencer_enqueue(scrape=data, user=request.user)
         except ScrapeError as error:

@@ -28,6 +28,7 @@ from musicrec.platforms.tiktok.parse import (
     parse_scrape,
     parse_scrape_bytes,
     parse_scrape_file,
+    read_scrape_upload,
 )
 from musicrec.platforms.tiktok.records import (
     PLATFORM,
@@ -52,4 +53,5 @@ __all__ = [
     "parse_scrape",
     "parse_scrape_bytes",
     "parse_scrape_file",
+    "read_scrape_upload",
 ]

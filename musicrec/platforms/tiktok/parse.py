@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from musicrec.core.sizes import human_size
 from musicrec.platforms.tiktok.items import ParsedItem, apify_item, web_item, web_profile
@@ -70,6 +70,28 @@ def _apify_node(raw_item: Any, source: str, base: tuple[Key, ...]) -> Node:
 
 def parse_scrape_bytes(raw: bytes, *, source_name: str = "<input>", max_bytes: int) -> ScrapeResult:
     """Decode and parse a scrape file's bytes; the size is checked before anything is decoded."""
+    return parse_scrape(
+        load_scrape_json(raw, source_name=source_name, max_bytes=max_bytes), source_name=source_name
+    )
+
+
+def read_scrape_upload(
+    stream: BinaryIO, *, source_name: str, size: int | None, max_bytes: int
+) -> Any:
+    """The JSON of an uploaded scrape file: a file over `max_bytes` is refused before it is read.
+
+    Uploads (API and dashboard) validate the JSON here and hand the decoded data on, so a worker
+    parses it; every problem is a ScrapeError naming the file.
+    """
+    if size is not None and size > max_bytes:
+        raise ScrapeError(_too_big(size, max_bytes), path=source_name)
+    return load_scrape_json(
+        stream.read(max_bytes + 1), source_name=source_name, max_bytes=max_bytes
+    )
+
+
+def load_scrape_json(raw: bytes, *, source_name: str = "<input>", max_bytes: int) -> Any:
+    """Decode a scrape file's bytes as JSON; ScrapeError says why it is not."""
     if len(raw) > max_bytes:
         raise ScrapeError(_too_big(len(raw), max_bytes), path=source_name)
     try:
@@ -80,13 +102,12 @@ def parse_scrape_bytes(raw: bytes, *, source_name: str = "<input>", max_bytes: i
             path=source_name,
         ) from None
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ScrapeError(
             f"not JSON: {error.msg} at line {error.lineno} column {error.colno}",
             path=source_name,
         ) from None
-    return parse_scrape(data, source_name=source_name)
 
 
 def parse_scrape_file(path: str | Path, *, max_bytes: int) -> ScrapeResult:
