@@ -1,8 +1,9 @@
 """The "Analyse a creator" form: a handle to fetch, or a scrape file to read.
 
 The file is checked the way `POST /api/v1/analyze-tiktok` checks an upload (size limit, UTF-8
-JSON); the scrape's shape and values are checked by the same service the API calls
-(`musicrec.pipeline.analyze_influencer_enqueue`), whose errors name the JSON path and reason.
+JSON or a creators CSV, told apart by content); the scrape's shape and values are checked by the
+same service the API calls (`musicrec.pipeline.analyze_influencer_enqueue`), whose errors name
+the JSON path or CSV line and column, and the reason.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ class AnalyseCreatorForm(forms.Form):
         required=False,
         label="Or upload a scrape file",
         help_text=(
-            "JSON from TikTok's web API, an Apify tiktok-scraper dataset or a tiktok-scraper "
-            "collector file."
+            "JSON from TikTok's web API, an Apify tiktok-scraper dataset, a tiktok-scraper "
+            "collector file, or a creators CSV (one row per video)."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".json,.csv,application/json,text/csv"}
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -40,7 +43,7 @@ class AnalyseCreatorForm(forms.Form):
         self.fields["file"].help_text += f" Up to {human_size(int(settings.SCRAPE_MAX_BYTES))}."
 
     def clean_file(self) -> Any:
-        """Decode the upload; a file that is not JSON is explained by the scrape parser."""
+        """Decode the upload (JSON or CSV); a file that is neither is explained by the parser."""
         upload = self.cleaned_data.get("file")
         if not upload:
             return upload

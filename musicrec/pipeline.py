@@ -133,9 +133,7 @@ def analyze_influencer(
             return
         counts["ingest"] = summary.as_counts()
         music_ids = summary.music_ids
-        author_id = AuthorSource.objects.get(
-            platform=Platform.TIKTOK, external_id=author.external_id
-        ).author_id
+        author_id = summary.authors_by_scrape_id[author.external_id]
     elif not AuthorSource.objects.filter(author_id=author_id).exists():
         job_fail(job_id, f"No creator with id {author_id}.")
         return

@@ -2,7 +2,8 @@
 
 Lives at /admin/upload-scrape/ (URL name `admin:scrape-upload`), linked from the creator
 accounts list. The file is read completely before anything is written, so a bad one shows its
-file name, JSON path and reason on the form and leaves the database as it was.
+file name, JSON path (or CSV line and column) and reason on the form and leaves the database as
+it was.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ class ScrapeUploadForm(forms.Form):
     file = forms.FileField(
         label="Scrape file",
         help_text=(
-            "JSON from TikTok's web API, an Apify tiktok-scraper dataset (nested or dotted keys) "
-            "or a tiktok-scraper collector file."
+            "JSON from TikTok's web API, an Apify tiktok-scraper dataset (nested or dotted keys), "
+            "a tiktok-scraper collector file, or a creators CSV (one row per video)."
         ),
     )
     scraped_at = forms.DateTimeField(

@@ -29,6 +29,8 @@ _MUSIC = SourceTable(MusicSource, Music, "music", MUSIC_FIELDS, "last_seen_at")
 
 
 def _music_url(record: MusicRecord) -> str:
+    if not record.external_id.isdigit():
+        return ""  # a sound known by its name only (creators CSV) has no TikTok page we know
     slug = slugify(record.title or "") or "sound"
     return f"https://www.tiktok.com/music/{slug[:80]}-{record.external_id}"
 
@@ -144,13 +146,19 @@ def _catalogue_by_title(records: list[MusicRecord]) -> dict[str, int]:
 def _new_music(record: MusicRecord, creators: dict[str, int]) -> Music:
     owner = creators.get((record.owner_handle or "").casefold()) if record.owner_handle else None
     return Music(
-        title=clip(Music, "title", record.title or f"TikTok sound {record.external_id}"),
+        title=clip(Music, "title", record.title or _untitled(record)),
         artist_id=owner if record.is_original else None,
         artist_name=clip(Music, "artist_name", record.artist_name or ""),
         album=clip(Music, "album", record.album or ""),
         duration_s=record.duration_s,
         is_original_sound=record.is_original,
     )
+
+
+def _untitled(record: MusicRecord) -> str:
+    if record.artist_name:
+        return f"TikTok sound by {record.artist_name}"
+    return f"TikTok sound {record.external_id}"
 
 
 def store_usage(

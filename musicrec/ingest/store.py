@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authors.models import Author, AuthorSnapshot, AuthorSource
+from musicrec.ingest.identity import resolve_handle_keys
 from musicrec.ingest.music import store_music, store_usage
 from musicrec.ingest.sources import (
     SourceTable,
@@ -54,19 +55,28 @@ def scrape_store(
 
     Relative media paths (the demo set's `media/videos/….mp4`) become absolute paths under
     `media_base` when it is given, and are left out without one; URLs are stored as they are.
+    Creators known by handle only join the account of that handle (`identity`), so look a
+    scrape's author up in `summary.authors_by_scrape_id`, not by its external id.
     """
     taken_at = scraped_at or result.scraped_at or timezone.now()
     if timezone.is_naive(taken_at):
         taken_at = taken_at.replace(tzinfo=UTC)
     summary = IngestSummary(taken_at=taken_at, warnings=list(result.warnings))
     media = media_resolver(media_base)
+    scrape_ids = [author.external_id for author in result.authors]
     with transaction.atomic():
+        result, aliases, warnings = resolve_handle_keys(result)
+        summary.warnings.extend(warnings)
         authors = _store_authors(result.authors, taken_at, summary)
         sounds = store_music(result.music, authors, taken_at, media, summary)
         _store_videos(result.videos, authors, sounds, taken_at, media, summary)
         store_usage(result.music, sounds, taken_at, summary)
     main = result.main_author()
     summary.main_author_id = authors.owner_ids[main.external_id] if main else None
+    summary.authors_by_scrape_id = {
+        external_id: authors.owner_ids[aliases.get(external_id, external_id)]
+        for external_id in scrape_ids
+    }
     summary.author_ids = sorted(set(authors.owner_ids.values()))
     summary.music_ids = sorted(set(sounds.owner_ids.values()))
     return summary
@@ -108,7 +118,9 @@ def _store_authors(
     for external_id, stored in upserted.stored.items():
         if not upserted.newer[external_id]:
             continue
-        name = _author_name(by_id[external_id])
+        record = by_id[external_id]
+        # A scrape without a display name (a creators CSV) keeps the name we have.
+        name = _author_name(record) if record.display_name else stored["author__name"]
         if stored["author__name"] != name or not stored["author__is_creator"]:
             renamed.append(
                 Author(

@@ -16,6 +16,9 @@ class IngestSummary:
     video_ids: list[int] = field(default_factory=list)
     music_ids: list[int] = field(default_factory=list)
     main_author_id: int | None = None
+    # The Author stored for each author id as the scrape gave it (a handle key may have joined
+    # an account known by its numeric id).
+    authors_by_scrape_id: dict[str, int] = field(default_factory=dict)
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     snapshots: dict[str, int] = field(default_factory=dict)
@@ -33,6 +36,7 @@ class IngestSummary:
         self.author_ids = sorted({*self.author_ids, *other.author_ids})
         self.video_ids = sorted({*self.video_ids, *other.video_ids})
         self.music_ids = sorted({*self.music_ids, *other.music_ids})
+        self.authors_by_scrape_id.update(other.authors_by_scrape_id)
         self.warnings.extend(other.warnings)
 
     def as_counts(self) -> dict[str, Any]:

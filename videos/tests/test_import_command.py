@@ -163,7 +163,7 @@ def test_import_tiktok_lists_every_bad_file(tmp_path):
 def test_import_tiktok_missing_path_and_bad_date(tmp_path):
     with pytest.raises(CommandError, match="no such file or folder"):
         call_command("import_tiktok", str(tmp_path / "nope.json"))
-    with pytest.raises(CommandError, match="no \\*.json scrape files"):
+    with pytest.raises(CommandError, match="no \\*.json or \\*.csv scrape files"):
         call_command("import_tiktok", str(tmp_path))
     path = write(tmp_path / "feed.json", items(1))
     with pytest.raises(CommandError, match="not an ISO 8601 time"):

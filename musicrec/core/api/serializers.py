@@ -43,7 +43,8 @@ class AnalyzeTiktokSerializer(serializers.Serializer):
         required=False,
         help_text=(
             "A scrape result: TikTok web JSON (userInfo / itemList), an Apify tiktok-scraper "
-            "dataset (nested or dotted keys) or a tiktok-scraper collector file."
+            "dataset (nested or dotted keys), a tiktok-scraper collector file, or the text of a "
+            "creators CSV (one row per video) as a string."
         ),
     )
 
@@ -61,7 +62,9 @@ class AnalyzeTiktokSerializer(serializers.Serializer):
 
 
 class AnalyzeTiktokUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="A scrape result file (JSON), up to SCRAPE_MAX_BYTES.")
+    file = serializers.FileField(
+        help_text="A scrape result file (JSON, or a creators CSV), up to SCRAPE_MAX_BYTES."
+    )
 
 
 class AnalyzeTiktokAcceptedSerializer(serializers.Serializer):

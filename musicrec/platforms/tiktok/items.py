@@ -94,14 +94,14 @@ def web_item(item: Node, profile: AuthorRecord | None) -> ParsedItem:
         external_id=video_id,
         author_external_id=author.external_id,
         caption=item.text("desc") or "",
-        hashtags=_hashtags(tags),
+        hashtags=clean_hashtags(tags),
         mentions=_mentions(mentions),
         sticker_text=tuple(dict.fromkeys(s.strip() for s in stickers if s.strip())),
         posted_at=item.time("createTime"),
         duration_s=video.number("duration"),
         width=_int(video.number("width")),
         height=_int(video.number("height")),
-        url=_video_url(item.text("webVideoUrl"), author.handle, video_id),
+        url=video_url(item.text("webVideoUrl"), author.handle, video_id),
         media_url=video.text(
             "playAddr",
             "downloadAddr",
@@ -201,13 +201,13 @@ def apify_item(item: Node) -> ParsedItem:
         external_id=video_id,
         author_external_id=author.external_id,
         caption=item.text("text") or "",
-        hashtags=_hashtags(tags),
+        hashtags=clean_hashtags(tags),
         mentions=_mentions(mentions),
         posted_at=posted_at,
         duration_s=video.number("duration"),
         width=_int(video.number("width")),
         height=_int(video.number("height")),
-        url=_video_url(item.text("webVideoUrl"), author.handle, video_id),
+        url=video_url(item.text("webVideoUrl"), author.handle, video_id),
         media_url=item.text(
             ("mediaUrls", 0), ("videoMeta", "downloadAddr"), "videoUrl", "videoUrlNoWaterMark"
         ),
@@ -235,7 +235,7 @@ def apify_item(item: Node) -> ParsedItem:
 # --- Small helpers ------------------------------------------------------------------------------
 
 
-def _hashtags(values: Iterable[Any]) -> tuple[str, ...]:
+def clean_hashtags(values: Iterable[Any]) -> tuple[str, ...]:
     """Lower-case, without '#', de-duplicated with the first occurrence's position kept."""
     cleaned = (str(v).strip().lstrip("#").strip().lower() for v in values if v is not None)
     return tuple(dict.fromkeys(tag for tag in cleaned if tag))
@@ -246,7 +246,7 @@ def _mentions(values: Iterable[Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(handle for handle in cleaned if handle))
 
 
-def _video_url(web_url: str | None, handle: str | None, video_id: str) -> str | None:
+def video_url(web_url: str | None, handle: str | None, video_id: str) -> str | None:
     if web_url:
         return web_url
     return f"https://www.tiktok.com/@{handle}/video/{video_id}" if handle else None

@@ -10,6 +10,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from musicrec.core.sizes import human_size
+from musicrec.platforms.tiktok.creators_csv import (
+    csv_header,
+    is_creators_csv,
+    parse_creators_csv,
+)
 from musicrec.platforms.tiktok.items import ParsedItem, apify_item, web_item, web_profile
 from musicrec.platforms.tiktok.records import (
     AuthorRecord,
@@ -22,7 +27,12 @@ from musicrec.platforms.tiktok.values import Key, Node, ScrapeError, parse_time,
 
 
 def parse_scrape(data: Any, *, source_name: str = "<input>") -> ScrapeResult:
-    """Parse decoded scrape JSON of any supported shape; raises ScrapeError naming the JSON path."""
+    """Parse a decoded scrape of any supported shape; raises ScrapeError naming where it failed.
+
+    `data` is decoded JSON, or the text of a creators CSV (what `load_scrape` returns for one).
+    """
+    if isinstance(data, str) and csv_header(data) is not None:
+        return parse_creators_csv(data, source_name=source_name)
     root, base = _unwrap(data)
     shape = _detect(root, base, source_name)
     builder = _Builder(shape=shape, source=source_name)
@@ -71,36 +81,42 @@ def _apify_node(raw_item: Any, source: str, base: tuple[Key, ...]) -> Node:
 def parse_scrape_bytes(raw: bytes, *, source_name: str = "<input>", max_bytes: int) -> ScrapeResult:
     """Decode and parse a scrape file's bytes; the size is checked before anything is decoded."""
     return parse_scrape(
-        load_scrape_json(raw, source_name=source_name, max_bytes=max_bytes), source_name=source_name
+        load_scrape(raw, source_name=source_name, max_bytes=max_bytes), source_name=source_name
     )
 
 
 def read_scrape_upload(
     stream: BinaryIO, *, source_name: str, size: int | None, max_bytes: int
 ) -> Any:
-    """The JSON of an uploaded scrape file: a file over `max_bytes` is refused before it is read.
+    """An uploaded scrape file, decoded: a file over `max_bytes` is refused before it is read.
 
-    Uploads (API and dashboard) validate the JSON here and hand the decoded data on, so a worker
-    parses it; every problem is a ScrapeError naming the file.
+    Uploads (API and dashboard) check the file here and hand the decoded scrape on (JSON data,
+    or a creators CSV's text: see `load_scrape`), so a worker parses it; every problem is a
+    ScrapeError naming the file.
     """
     if size is not None and size > max_bytes:
         raise ScrapeError(_too_big(size, max_bytes), path=source_name)
-    return load_scrape_json(
-        stream.read(max_bytes + 1), source_name=source_name, max_bytes=max_bytes
-    )
+    return load_scrape(stream.read(max_bytes + 1), source_name=source_name, max_bytes=max_bytes)
 
 
-def load_scrape_json(raw: bytes, *, source_name: str = "<input>", max_bytes: int) -> Any:
-    """Decode a scrape file's bytes as JSON; ScrapeError says why it is not."""
+def load_scrape(raw: bytes, *, source_name: str = "<input>", max_bytes: int) -> Any:
+    """A scrape file's bytes decoded: JSON data, or the text itself when it is a CSV.
+
+    The content decides, not the file name: text that starts like JSON is JSON, and text whose
+    first line has two or more comma-separated cells is a CSV (its header is judged by
+    `parse_creators_csv`). Anything else gets the JSON decoder's reason.
+    """
     if len(raw) > max_bytes:
         raise ScrapeError(_too_big(len(raw), max_bytes), path=source_name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ScrapeError(
-            f"not JSON: not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})",
+            f"not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})",
             path=source_name,
         ) from None
+    if csv_header(text) is not None:
+        return text
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -125,7 +141,9 @@ def parse_scrape_file(path: str | Path, *, max_bytes: int) -> ScrapeResult:
 
 
 def detect_shape(data: Any) -> str:
-    """The `Shape` of decoded scrape JSON (wrappers such as `{"data": …}` are looked through)."""
+    """The `Shape` of a decoded scrape (JSON wrappers such as `{"data": …}` are looked through)."""
+    if isinstance(data, str) and is_creators_csv(data):
+        return Shape.CREATOR_VIDEOS_CSV
     root, base = _unwrap(data)
     return _detect(root, base, "<input>")
 

@@ -21,6 +21,22 @@ class Shape(StrEnum):
     APIFY_ITEMS = "apify_items"  # [ {authorMeta, musicMeta, videoMeta, …} ]
     APIFY_FLAT = "apify_flat"  # [ {"authorMeta.name": …, …} ] (flattened export)
     SCRAPER_COLLECTOR = "tiktok_scraper_collector"  # {"collector": [ … ]} (npm tiktok-scraper)
+    CREATOR_VIDEOS_CSV = "creator_videos_csv"  # user_name, vid_id, …: one row per video
+
+
+# An account known only by its handle (the creators CSV has no numeric user id) gets "@handle"
+# as its external id: it can never collide with TikTok's numeric ids, and the ingest swaps it for
+# the numeric id as soon as a scrape carrying both is stored (musicrec.ingest.identity).
+HANDLE_KEY_PREFIX = "@"
+
+
+def handle_key(handle: str) -> str:
+    """The stand-in external id of an account known only by its handle (case-insensitive)."""
+    return HANDLE_KEY_PREFIX + handle.strip().lstrip("@").casefold()
+
+
+def is_handle_key(external_id: str) -> bool:
+    return external_id.startswith(HANDLE_KEY_PREFIX)
 
 
 @dataclass(frozen=True, kw_only=True)

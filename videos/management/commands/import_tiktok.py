@@ -1,4 +1,7 @@
-"""`manage.py import_tiktok PATH [PATH ...]`: store TikTok scrape files (any supported shape)."""
+"""`manage.py import_tiktok PATH [PATH ...]`: store TikTok scrape files (any supported shape).
+
+JSON scrapes and creators CSVs (one row per video) alike; folders give their *.json and *.csv.
+"""
 
 from __future__ import annotations
 
@@ -24,26 +27,31 @@ def iso_datetime(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+SCRAPE_SUFFIXES = (".json", ".csv")
+
+
 def scrape_files(paths: list[Path]) -> list[Path]:
-    """The files named, and every *.json under the folders named, each once, in a stable order."""
+    """The files named, and every *.json / *.csv under the folders named, each once, in order."""
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
-            found.update(dict.fromkeys(sorted(p for p in path.rglob("*.json") if p.is_file())))
+            inside = (p for p in path.rglob("*") if p.suffix.lower() in SCRAPE_SUFFIXES)
+            found.update(dict.fromkeys(sorted(p for p in inside if p.is_file())))
         elif path.is_file():
             found[path] = None
         else:
             raise CommandError(f"{path}: no such file or folder")
     if not found:
-        raise CommandError("no *.json scrape files in " + ", ".join(map(str, paths)))
+        raise CommandError("no *.json or *.csv scrape files in " + ", ".join(map(str, paths)))
     return list(found)
 
 
 class Command(BaseCommand):
     help = (
         "Import TikTok scrape results (TikTok web JSON, Apify tiktok-scraper datasets, "
-        "tiktok-scraper collector files) from files or folders. Every file is read and checked "
-        "first: if one is bad, nothing is written and the file, JSON path and reason are shown."
+        "tiktok-scraper collector files, creators CSVs with one row per video) from files or "
+        "folders. Every file is read and checked first: if one is bad, nothing is written and "
+        "the file, JSON path or CSV line and column, and reason are shown."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
