@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
@@ -94,6 +94,18 @@ def mood_weights(valence: np.ndarray, arousal: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         weights = raw / total
     return np.nan_to_num(weights, nan=0.0).astype(np.float32)
+
+
+def _popularity_columns(spotify: np.ndarray, usage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(usage percentile, popularity): the mean of Spotify popularity / 100 and the usage
+    percentile over those known, NaN when neither is."""
+    usage_pct = mid_rank_percentiles(usage).astype(np.float32)
+    both = np.stack([spotify / np.float32(100), usage_pct])
+    known = np.isfinite(both).sum(axis=0)
+    popularity = np.where(
+        known > 0, np.nansum(both, axis=0) / np.maximum(known, 1), np.float32(np.nan)
+    )
+    return usage_pct, popularity.astype(np.float32)
 
 
 def _column(records: Sequence[TrackRecord], name: str) -> np.ndarray:
@@ -190,12 +202,7 @@ class CatalogueArrays:
             [np.nan if r.tiktok_usage is None else r.tiktok_usage for r in records],
             dtype=np.float64,
         )
-        usage_pct = mid_rank_percentiles(usage).astype(np.float32)
-        both = np.stack([spotify / np.float32(100), usage_pct])
-        known = np.isfinite(both).sum(axis=0)
-        popularity = np.where(
-            known > 0, np.nansum(both, axis=0) / np.maximum(known, 1), np.float32(np.nan)
-        )
+        usage_pct, popularity = _popularity_columns(spotify, usage)
 
         commercial = np.array(
             [-1 if r.commercial_ok is None else int(r.commercial_ok) for r in records],
@@ -237,7 +244,7 @@ class CatalogueArrays:
             spotify_popularity=spotify,
             tiktok_usage=usage,
             usage_pct=usage_pct,
-            popularity=popularity.astype(np.float32),
+            popularity=popularity,
             growth_7d=_column(records, "usage_growth_7d"),
             growth_28d=_column(records, "usage_growth_28d"),
             early_trend=np.array([bool(r.early_trend) for r in records], dtype=bool),
@@ -248,19 +255,48 @@ class CatalogueArrays:
             _sorted_rows=order.astype(np.int64),
         )
 
+    def with_popularity(
+        self,
+        *,
+        spotify_popularity: np.ndarray,
+        tiktok_usage: np.ndarray,
+        growth_7d: np.ndarray,
+        growth_28d: np.ndarray,
+        early_trend: np.ndarray,
+    ) -> CatalogueArrays:
+        """The same catalogue with other popularity and trend figures (NaN unknown): what it
+        looked like at an earlier moment, for an evaluation that asks "as of then"."""
+        spotify = np.asarray(spotify_popularity, dtype=np.float32)
+        usage = np.asarray(tiktok_usage, dtype=np.float64)
+        usage_pct, popularity = _popularity_columns(spotify, usage)
+        return replace(
+            self,
+            spotify_popularity=spotify,
+            tiktok_usage=usage,
+            usage_pct=usage_pct,
+            popularity=popularity,
+            growth_7d=np.asarray(growth_7d, dtype=np.float32),
+            growth_28d=np.asarray(growth_28d, dtype=np.float32),
+            early_trend=np.asarray(early_trend, dtype=bool),
+            _memo={},
+        )
+
     @property
     def size(self) -> int:
         return int(self.music_ids.shape[0])
 
     def rows_for(self, music_ids: Iterable[int]) -> np.ndarray:
         """Row indices of the given ids, in order, silently skipping ids not in the catalogue."""
-        ids = np.fromiter((int(i) for i in music_ids), dtype=np.int64)
+        rows = self.row_index(np.fromiter((int(i) for i in music_ids), dtype=np.int64))
+        return rows[rows >= 0]
+
+    def row_index(self, music_ids: np.ndarray) -> np.ndarray:
+        """The row of each id, -1 where it is not in the catalogue: one vectorised lookup."""
+        ids = np.asarray(music_ids, dtype=np.int64)
         if ids.size == 0 or self.size == 0:
-            return np.empty(0, dtype=np.int64)
-        pos = np.searchsorted(self._sorted_ids, ids)
-        pos = np.minimum(pos, self.size - 1)
-        found = self._sorted_ids[pos] == ids
-        return self._sorted_rows[pos[found]]
+            return np.full(ids.shape, -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self._sorted_ids, ids), self.size - 1)
+        return np.where(self._sorted_ids[pos] == ids, self._sorted_rows[pos], -1)
 
     def row_of(self, music_id: int) -> int | None:
         rows = self.rows_for([music_id])

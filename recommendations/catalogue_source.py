@@ -1,4 +1,4 @@
-"""The engine's inputs read from the database: catalogue arrays and the collaborative data.
+"""The engine's inputs read from the database: catalogue arrays and the usage (crowd) data.
 
 Both are built once per process and kept in a `CatalogueCache` until what they were built from
 changes. "Changed" is decided by a version stamp read on every request: a few aggregate queries
@@ -40,15 +40,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Length, Mod, Ord
 
-from authors.models import AuthorAnalysis
-from music.models import Music, MusicFeatures, MusicSource
+from authors.analysis import is_reach_tag
+from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
 from musicrec.core.models import AnalysisStatus, Platform
-from videos.models import VideoMusic, VideoSource
+from videos.models import Video, VideoMusic, VideoSource
 
+from .as_of import PopularityPoint
 from .catalogue import CatalogueArrays, CatalogueCache, TrackRecord
-from .collaborative import PROFILE_DIM, collaborative_scores, profile_vector, relative_performance
-from .profile_targets import author_target
-from .targets import Target
+from .crowd import Crowd
+from .usage import Usage, day_number, relative_performance, video_terms
 
 # Platforms whose sources carry Spotify's 0-100 popularity (the imported catalogue is Spotify's).
 POPULARITY_PLATFORMS = (Platform.SPOTIFY, Platform.CATALOGUE)
@@ -62,20 +62,9 @@ FEATURE_COLUMNS = (
     "usage_growth_7d",
     "usage_growth_28d",
 )
-# The profile analysis's typed copies of the content profile (a re-analysis with a fixed clock
-# keeps `analyzed_at` but may change them).
-PROFILE_COLUMNS = (
-    "profile_tempo_bpm",
-    "profile_energy",
-    "profile_valence",
-    "profile_arousal",
-    "profile_danceability",
-)
 # Checksum weights cycle through 1..STAMP_MODULUS so sums of value x 1000 x weight stay far
 # below 2^63 for millions of rows.
 STAMP_MODULUS = 9973
-# Similar creators voting for a track (collaborative.collaborative_scores `k`).
-COLLABORATIVE_NEIGHBOURS = 20
 
 
 # --- Version stamps -----------------------------------------------------------------------------
@@ -128,16 +117,8 @@ def catalogue_version() -> str:
     return _stamp(music, features, sources)
 
 
-def collaborative_version(catalogue: str) -> str:
-    """A stamp of the creators' profiles and their uses of catalogue tracks (three queries)."""
-    analyses = AuthorAnalysis.objects.aggregate(
-        n=Count("id"),
-        last_id=Max("id"),
-        analysed=Max("analyzed_at"),
-        metrics=Sum(Length(Cast("metrics", TextField())) * _weight("author_id")),
-        tiers=Sum(Length("tier") * _weight("author_id")),
-        **{column: _checksum(column, "author_id") for column in PROFILE_COLUMNS},
-    )
+def usage_version(catalogue: str) -> str:
+    """A stamp of the uses of catalogue tracks and the posts they are in (three queries)."""
     links = VideoMusic.objects.aggregate(n=Count("id"), last_id=Max("id"), music=Sum("music_id"))
     posts = VideoSource.objects.filter(platform=Platform.TIKTOK).aggregate(
         n=Count("id"),
@@ -145,7 +126,8 @@ def collaborative_version(catalogue: str) -> str:
         views=Sum("views"),
         ads=Count("id", filter=Q(is_ad=True)),
     )
-    return _stamp({"catalogue": catalogue}, analyses, links, posts)
+    videos = Video.objects.aggregate(n=Count("id"), updated=Max("updated_at"))
+    return _stamp({"catalogue": catalogue}, links, posts, videos)
 
 
 # --- Catalogue records --------------------------------------------------------------------------
@@ -229,174 +211,160 @@ def catalogue_records() -> list[TrackRecord]:
     return records
 
 
-# --- Collaborative data -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class CollaborativeData:
-    """Creators' profile vectors and their uses of catalogue tracks, as the engine wants them.
-
-    Row i of `profiles` is creator `author_ids[i]`; usage row j says creator row
-    `usage_author[j]` used catalogue row `usage_track[j]` (a row of the arrays this was built
-    for) in video `usage_video[j]`, which performed `usage_performance[j]` (0-1) against that
-    creator's median views.
-    """
-
-    author_ids: np.ndarray
-    profiles: np.ndarray
-    usage_author: np.ndarray
-    usage_track: np.ndarray
-    usage_video: np.ndarray
-    usage_performance: np.ndarray
-
-    def row_of(self, author_id: int | None) -> int | None:
-        if author_id is None:
-            return None
-        found = np.flatnonzero(self.author_ids == author_id)
-        return int(found[0]) if found.size else None
-
-    def scores(
-        self,
-        target: Target | None,
-        n_tracks: int,
-        *,
-        author_id: int | None = None,
-        own_profile: Target | None = None,
-    ) -> np.ndarray | None:
-        """Collaborative scores for a target, or None when the data has nothing to say.
-
-        The creator's own uses never vote (`exclude_author`). `own_profile` replaces the
-        creator's stored profile row, so an evaluation that hides one of their tracks does not
-        let the stored profile (built with it) shift the centring either.
-        """
-        if target is None or not target.has_content or self.usage_track.size == 0:
-            return None
-        profiles = self.profiles
-        row = self.row_of(author_id)
-        if own_profile is not None and row is not None:
-            profiles = profiles.copy()
-            profiles[row] = profile_vector(own_profile)
-        scores = collaborative_scores(
-            profiles,
-            self.usage_author,
-            self.usage_track,
-            self.usage_performance,
-            profile_vector(target),
-            n_tracks,
-            k=COLLABORATIVE_NEIGHBOURS,
-            exclude_author=row,
+def catalogue_points(arrays: CatalogueArrays) -> list[PopularityPoint]:
+    """Every dated usage count and popularity of the catalogue's sources (one query), for the
+    catalogue as of an earlier moment (`as_of.catalogue_as_of`)."""
+    rows = list(
+        MusicSnapshot.objects.filter(source__music__is_original_sound=False).values_list(
+            "source__music_id", "source_id", "source__platform", "taken_at", "usage_count",
+            "popularity",
         )
-        return scores if scores.any() else None
+    )  # fmt: skip
+    catalogue_rows = arrays.row_index(np.array([r[0] for r in rows], dtype=np.int64))
+    return [
+        PopularityPoint(
+            row=int(row),
+            source=source,
+            tiktok=platform == Platform.TIKTOK,
+            taken_at=taken_at,
+            usage=usage,
+            popularity=None if popularity is None else float(popularity),
+        )
+        for (_, source, platform, taken_at, usage, popularity), row in zip(
+            rows, catalogue_rows.tolist(), strict=True
+        )
+        if row >= 0 and (platform == Platform.TIKTOK or platform in POPULARITY_PLATFORMS)
+    ]
 
 
-def collaborative_data(arrays: CatalogueArrays) -> CollaborativeData:
-    """Profiles from the stored analyses and uses from the videos, in three queries.
+def catalogued_rows(arrays: CatalogueArrays) -> np.ndarray:
+    """Per catalogue row, whether the track has a Spotify or imported-catalogue source (one
+    query): such a track is known independently of when anyone used it on TikTok."""
+    ids = MusicSource.objects.filter(
+        platform__in=POPULARITY_PLATFORMS, music__is_original_sound=False
+    ).values_list("music_id", flat=True)
+    known = np.zeros(arrays.size, dtype=bool)
+    known[arrays.rows_for(ids.distinct())] = True
+    return known
+
+
+# --- Usage: who used which track, when -----------------------------------------------------------
+
+
+def usage_table(arrays: CatalogueArrays) -> Usage:
+    """Every use of a catalogue track in a dated TikTok post, with its performance and words, in
+    two queries; uses map to catalogue rows in one vectorised lookup.
 
     Performance compares each video's views with the creator's median over all their TikTok
-    posts with known views (ads left out: paid reach says nothing about the music).
+    posts with known views. Ads are left out: paid reach says nothing about the music.
     """
-    analyses = AuthorAnalysis.objects.order_by("author_id").values_list(
-        "author_id", "metrics__content_profile", "tier", "followers"
+    posts = VideoSource.objects.filter(platform=Platform.TIKTOK).values_list(
+        "video_id", "video__author_id", "views", "is_ad"
     )
-    author_ids: list[int] = []
-    vectors: list[np.ndarray] = []
-    for author_id, profile, tier, followers in analyses:
-        target = author_target({"content_profile": profile or {}}, tier=tier, followers=followers)
-        author_ids.append(author_id)
-        vectors.append(profile_vector(target))
-
-    posts = VideoSource.objects.filter(
-        platform=Platform.TIKTOK, is_ad=False, views__isnull=False
-    ).values_list("video_id", "video__author_id", "views")
-    views: dict[int, tuple[int, float]] = {}
-    for video_id, author_id, count in posts:
-        if video_id not in views or count > views[video_id][1]:
+    views: dict[int, tuple[int, float | None]] = {}
+    ads: set[int] = set()
+    for video_id, author_id, count, is_ad in posts:
+        if is_ad:
+            ads.add(video_id)
+        known = views.get(video_id, (author_id, None))[1]
+        if count is not None and (known is None or count > known):
             views[video_id] = (author_id, float(count))
-    video_ids = np.fromiter(views, dtype=np.int64, count=len(views))
-    owners = np.array([views[v][0] for v in views], dtype=np.int64)
-    performance = relative_performance(np.array([views[v][1] for v in views]), owners)
-    perf_of = dict(zip(video_ids.tolist(), performance.tolist(), strict=True))
+        else:
+            views.setdefault(video_id, (author_id, known))
+    counted = [v for v, (_, n) in views.items() if n is not None and v not in ads]
+    owners = np.array([views[v][0] for v in counted], dtype=np.int64)
+    performance = relative_performance(np.array([views[v][1] for v in counted]), owners)
+    perf_of = dict(zip(counted, performance.tolist(), strict=True))
 
-    row_of_author = {a: i for i, a in enumerate(author_ids)}
-    links = VideoMusic.objects.filter(music__is_original_sound=False).values_list(
-        "video_id", "music_id"
+    links = list(
+        VideoMusic.objects.filter(
+            music__is_original_sound=False,
+            video__posted_at__isnull=False,
+            video__sources__platform=Platform.TIKTOK,
+        )
+        .exclude(video_id__in=ads)
+        .distinct()
+        .values_list(
+            "video_id", "music_id", "video__author_id", "video__posted_at", "video__hashtags",
+            "video__caption",
+        )
+    )  # fmt: skip
+    rows = arrays.row_index(np.array([link[1] for link in links], dtype=np.int64))
+    return Usage.build(
+        author_ids=[link[2] for link in links],
+        track_rows=rows,
+        days=[day_number(link[3]) for link in links],
+        performance=[perf_of.get(link[0], 0.5) for link in links],
+        video_ids=[link[0] for link in links],
+        terms=[post_terms(link[4], link[5]) for link in links],
+        n_tracks=arrays.size,
     )
-    used: list[tuple[int, int, int, float]] = []
-    for video_id, music_id in links:
-        if video_id not in perf_of:
-            continue
-        author_row = row_of_author.get(views[video_id][0])
-        track_row = arrays.row_of(music_id)
-        if author_row is not None and track_row is not None:
-            used.append((author_row, track_row, video_id, perf_of[video_id]))
-    columns = list(zip(*used, strict=True)) if used else [(), (), (), ()]
-    return CollaborativeData(
-        author_ids=np.array(author_ids, dtype=np.int64),
-        profiles=(np.vstack(vectors) if vectors else np.empty((0, PROFILE_DIM), dtype=np.float32)),
-        usage_author=np.array(columns[0], dtype=np.int64),
-        usage_track=np.array(columns[1], dtype=np.int64),
-        usage_video=np.array(columns[2], dtype=np.int64),
-        usage_performance=np.array(columns[3], dtype=np.float32),
-    )
+
+
+def post_terms(hashtags: Any, caption: str | None) -> list[str]:
+    """A stored video's words for the topic component: hashtags without reach tags, and the
+    caption's language."""
+    tags = [t for t in hashtags if isinstance(t, str) and not is_reach_tag(t)] if hashtags else []
+    return video_terms(tags, caption or "")
 
 
 # --- The per-process caches ---------------------------------------------------------------------
 
 _arrays_cache: CatalogueCache[CatalogueArrays] = CatalogueCache()
-_collaborative_cache: CatalogueCache[CollaborativeData] = CatalogueCache()
+_crowd_cache: CatalogueCache[Crowd] = CatalogueCache()
 
 
 @dataclass(frozen=True)
 class EngineData:
-    """What one request scores against, and the stamps it was built from."""
+    """What one request scores against, and the stamps it was built from.
+
+    The crowd data (who used which track) is read only when a request weighs a crowd component:
+    `crowd()` checks its own stamp and builds it on first use.
+    """
 
     arrays: CatalogueArrays
-    collaborative: CollaborativeData
     catalogue_version: str
     checked_now: bool = True  # False: the stamps were trusted from an earlier request
 
+    def crowd(self) -> Crowd:
+        version = usage_version(self.catalogue_version)
+        return _crowd_cache.get(version, lambda: Crowd(usage_table(self.arrays)))
+
 
 _stamps_lock = threading.Lock()
-_stamps: tuple[float, str, str] | None = None  # (monotonic time read, catalogue, collaborative)
+_stamps: tuple[float, str] | None = None  # (monotonic time read, catalogue stamp)
 
 
-def _current_stamps(fresh: bool) -> tuple[str, str, bool]:
-    """(catalogue stamp, collaborative stamp, read now): read again when older than
+def _current_stamp(fresh: bool) -> tuple[str, bool]:
+    """(catalogue stamp, read now): read again when older than
     RECOMMENDER_CATALOGUE_CHECK_SECONDS or when `fresh`."""
     global _stamps
     interval = float(getattr(settings, "RECOMMENDER_CATALOGUE_CHECK_SECONDS", 0.0))
     with _stamps_lock:
         known = _stamps
     if not fresh and known is not None and time.monotonic() - known[0] < interval:
-        return known[1], known[2], False
+        return known[1], False
     version = catalogue_version()
-    collab_version = collaborative_version(version)
     with _stamps_lock:
-        _stamps = (time.monotonic(), version, collab_version)
-    return version, collab_version, True
+        _stamps = (time.monotonic(), version)
+    return version, True
 
 
 def engine_data(*, fresh: bool = False) -> EngineData:
-    """The current catalogue arrays and collaborative data, rebuilt only when they changed.
+    """The current catalogue arrays, rebuilt only when they changed.
 
-    Six aggregate queries check the stamps (at most every RECOMMENDER_CATALOGUE_CHECK_SECONDS,
-    or now with `fresh`); two more (catalogue) or three (collaborative) run only when a rebuild
-    is due. Shared by every request of this process.
+    Three aggregate queries check the stamp (at most every RECOMMENDER_CATALOGUE_CHECK_SECONDS,
+    or now with `fresh`); two more run only when a rebuild is due. Shared by every request of
+    this process.
     """
-    version, collab_version, checked_now = _current_stamps(fresh)
+    version, checked_now = _current_stamp(fresh)
     arrays = _arrays_cache.get(version, lambda: CatalogueArrays.build(catalogue_records()))
-    collaborative = _collaborative_cache.get(collab_version, lambda: collaborative_data(arrays))
-    return EngineData(
-        arrays=arrays,
-        collaborative=collaborative,
-        catalogue_version=version,
-        checked_now=checked_now,
-    )
+    return EngineData(arrays=arrays, catalogue_version=version, checked_now=checked_now)
 
 
 def cache_stats() -> dict[str, int]:
     """How often each cache was built in this process (tests and the admin read it)."""
-    return {"catalogue": _arrays_cache.builds, "collaborative": _collaborative_cache.builds}
+    return {"catalogue": _arrays_cache.builds, "crowd": _crowd_cache.builds}
 
 
 def caches_clear() -> None:
@@ -404,7 +372,7 @@ def caches_clear() -> None:
     with _stamps_lock:
         _stamps = None
     _arrays_cache.clear()
-    _collaborative_cache.clear()
+    _crowd_cache.clear()
 
 
 def music_ids_in(arrays: CatalogueArrays, music_ids: Iterable[int]) -> set[int]:

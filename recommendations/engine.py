@@ -12,7 +12,7 @@ import math
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -21,7 +21,7 @@ from musicrec.core.descriptors import GENRE_KEYS, MOOD_CENTRES
 
 from . import components as comp
 from .catalogue import ACOUSTIC_MOODS, CatalogueArrays
-from .collaborative import collaborative_scores, profile_vector, relative_performance
+from .crowd import CrowdScores
 from .reasons import TrackFacts, build_reasons
 from .targets import Brief, Context, Filters, Target, resolve_context
 from .weights import COMPONENTS, DEFAULT_WEIGHTS, Weights, validate_weights
@@ -29,6 +29,7 @@ from .weights import COMPONENTS, DEFAULT_WEIGHTS, Weights, validate_weights
 __all__ = [
     "DEFAULT_WEIGHTS",
     "Brief",
+    "CrowdScores",
     "Filters",
     "Request",
     "Result",
@@ -36,10 +37,9 @@ __all__ = [
     "Scores",
     "Target",
     "Weights",
-    "collaborative_scores",
-    "profile_vector",
+    "ranked_ids",
     "recommend",
-    "relative_performance",
+    "reweigh",
     "score_catalogue",
     "top_rows",
     "validate_weights",
@@ -139,6 +139,7 @@ class Scores:
     kept_rows: np.ndarray
     history: HistoryAnchors
     notices: list[str]
+    crowd: CrowdScores | None = None
 
 
 _blas_lock = threading.Lock()
@@ -188,21 +189,64 @@ def _eligible(arrays: CatalogueArrays, request: Request, notices: list[str]) -> 
     return eligible
 
 
+FALLBACK_NOTICE = (
+    "None of the weighted components applies to this request, so tracks are ranked "
+    "by popularity and trend with the default weights."
+)
+
+
+def _weighted_total(
+    parts: Mapping[str, np.ndarray], weights: Weights, ctx: Context, size: int
+) -> tuple[np.ndarray, dict[str, float], bool]:
+    """(total, effective weights rounded to 4 places, fell back to popularity and trend)."""
+    raw = weights.as_dict()
+    active = {
+        name: raw[name] * ctx.multipliers.get(name, 1.0)
+        for name in COMPONENTS
+        if name in parts and raw[name] > 0
+    }
+    fallback = sum(active.values()) <= 0
+    if fallback:
+        active = {n: DEFAULT_WEIGHTS[n] for n in ("popularity", "trend")}
+    total_weight = sum(active.values())
+    effective = {name: w / total_weight for name, w in active.items()}
+    total = np.zeros(size, dtype=np.float32)
+    for name, weight in effective.items():
+        total += np.float32(weight) * parts[name]
+    return total, {k: round(v, 4) for k, v in effective.items()}, fallback
+
+
+def reweigh(scores: Scores, weights: Weights) -> Scores:
+    """The same component scores totalled with other weights: the components do not depend on
+    the weights, so a weight search scores each case once and only re-adds."""
+    total, effective, fallback = _weighted_total(
+        scores.components, weights, scores.context, scores.total.size
+    )
+    notices = [n for n in scores.notices if n != FALLBACK_NOTICE]
+    return replace(
+        scores,
+        total=total,
+        effective_weights=effective,
+        notices=[FALLBACK_NOTICE, *notices] if fallback else notices,
+    )
+
+
 def score_catalogue(
-    arrays: CatalogueArrays, request: Request, *, collaborative: np.ndarray | None = None
+    arrays: CatalogueArrays, request: Request, *, crowd: CrowdScores | None = None
 ) -> Scores:
     """Component scores and the weighted total for every catalogue row.
 
-    Components without a signal for this request (no target tempo, no collaborative data, no
-    kept tracks...) are left out and the remaining weights renormalised, so totals stay in 0-1
-    and comparable across requests.
+    `crowd` carries the momentum, collaborative and topic scores computed from other creators'
+    uses (`crowd.crowd_scores`). Components without a signal for this request (no target tempo,
+    no crowd data, no kept tracks...) are left out and the remaining weights renormalised, so
+    totals stay in 0-1 and comparable across requests.
     """
     with single_threaded_blas():
-        return _score_catalogue(arrays, request, collaborative)
+        return _score_catalogue(arrays, request, crowd)
 
 
 def _score_catalogue(
-    arrays: CatalogueArrays, request: Request, collaborative: np.ndarray | None
+    arrays: CatalogueArrays, request: Request, crowd: CrowdScores | None
 ) -> Scores:
     notices: list[str] = []
     ctx = resolve_context(request.target, request.brief, request.filters)
@@ -217,12 +261,10 @@ def _score_catalogue(
         parts["energy"] = comp.energy_component(arrays, ctx.energy_target, ctx.danceability_target)
     parts["popularity"] = comp.popularity_component(arrays)
     parts["trend"] = comp.trend_component(arrays)
-    if collaborative is not None:
-        collab = np.clip(np.nan_to_num(np.asarray(collaborative, np.float32), nan=0.0), 0, 1)
-        if collab.shape != (arrays.size,):
-            raise ValueError(f"collaborative scores must have shape ({arrays.size},)")
-        if collab.any():
-            parts["collaborative"] = collab
+    for name, values in (crowd.as_components() if crowd is not None else {}).items():
+        if values.shape != (arrays.size,):
+            raise ValueError(f"{name} scores must have shape ({arrays.size},)")
+        parts[name] = np.clip(np.nan_to_num(values, nan=0.0), 0, 1)
     if ctx.tier_lean is not None:
         parts["tier_fit"] = comp.tier_fit_component(
             parts["popularity"], parts["trend"], ctx.tier_lean
@@ -234,25 +276,9 @@ def _score_catalogue(
     if history.rows.size:
         parts["history"] = comp.similarity_component(arrays, history.rows, history.weights)
 
-    raw = request.weights.as_dict()
-    active = {
-        name: raw[name] * ctx.multipliers.get(name, 1.0)
-        for name in COMPONENTS
-        if name in parts and raw[name] > 0
-    }
-    total_weight = sum(active.values())
-    if total_weight <= 0:
-        notices.append(
-            "None of the weighted components applies to this request, so tracks are ranked "
-            "by popularity and trend with the default weights."
-        )
-        active = {n: DEFAULT_WEIGHTS[n] for n in ("popularity", "trend")}
-        total_weight = sum(active.values())
-    effective = {name: w / total_weight for name, w in active.items()}
-    total = np.zeros(arrays.size, dtype=np.float32)
-    for name, weight in effective.items():
-        total += np.float32(weight) * parts[name]
-
+    total, effective, fallback = _weighted_total(parts, request.weights, ctx, arrays.size)
+    if fallback:
+        notices.append(FALLBACK_NOTICE)
     if ctx.cold_start:
         basis = "your brief, popularity and trends" if ctx.brief_used else "popularity and trends"
         notices.append(
@@ -265,12 +291,13 @@ def _score_catalogue(
     return Scores(
         total=total,
         components=parts,
-        effective_weights={k: round(v, 4) for k, v in effective.items()},
+        effective_weights=effective,
         eligible=eligible,
         context=ctx,
         kept_rows=kept_rows,
         history=history,
         notices=notices,
+        crowd=crowd,
     )
 
 
@@ -364,6 +391,16 @@ def _facts(arrays: CatalogueArrays, scores: Scores, row: int) -> TrackFacts:
     if arrays.early_trend[row]:
         rarity = 1.0 - (known(arrays.usage_pct) or 0.0)
         early = rarity > 0.5 and rarity >= float(scores.components["trend"][row]) - 1e-6
+    momentum = co_used = topic_term = None
+    crowd = scores.crowd
+    if crowd is not None and crowd.crowd is not None and crowd.query is not None:
+        if "momentum" in scores.components:
+            momentum = crowd.crowd.momentum_facts(crowd.query, row)
+        if "collaborative" in scores.components:
+            shared = crowd.crowd.co_used_with(crowd.query, row)
+            co_used = None if shared is None else (arrays.titles[shared[0]], shared[1])
+        if "topic" in scores.components:
+            topic_term = crowd.crowd.top_term(crowd.query, row)
     return TrackFacts(
         title=arrays.titles[row],
         artist=arrays.artists[row],
@@ -382,15 +419,28 @@ def _facts(arrays: CatalogueArrays, scores: Scores, row: int) -> TrackFacts:
         early_pick=early,
         kept_like=kept_like,
         history_like=history_like,
+        momentum=momentum,
+        co_used=co_used,
+        topic_term=topic_term,
     )
 
 
+def ranked_ids(
+    arrays: CatalogueArrays, scores: Scores, limit: int, diversity: float = DEFAULT_DIVERSITY
+) -> list[int]:
+    """The music ids `recommend` lists for these scores, in order, without building reasons
+    (what an offline evaluation needs, thousands of times)."""
+    with single_threaded_blas():
+        rows, _ = _select_diverse(arrays, scores, limit, diversity)
+    return arrays.music_ids[rows].tolist()
+
+
 def recommend(
-    arrays: CatalogueArrays, request: Request, *, collaborative: np.ndarray | None = None
+    arrays: CatalogueArrays, request: Request, *, crowd: CrowdScores | None = None
 ) -> Result:
     """Rank the catalogue for `request`; each item carries its components and reasons."""
     with single_threaded_blas():
-        scores = _score_catalogue(arrays, request, collaborative)
+        scores = _score_catalogue(arrays, request, crowd)
         rows, diversity_notices = _select_diverse(arrays, scores, request.limit, request.diversity)
     candidates = int(scores.eligible.sum())
     notices = list(scores.notices)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from musicrec.core.descriptors import GENRE_KEYS, MOODS
 
 from .components import TEMPO_TOLERANCE, tempo_octaves
+from .crowd import MomentumFacts
 from .targets import Context, genre_label
 
 # A component is only cited when it scores at least this much: a reason must be a real fit.
@@ -25,6 +26,8 @@ REASON_MIN: dict[str, float] = {
     "popularity": 0.6,
     "trend": 0.3,
     "collaborative": 0.3,
+    "momentum": 0.3,
+    "topic": 0.3,
     "tier_fit": 0.5,
     "kept_similarity": 0.5,
     "history": 0.5,
@@ -56,6 +59,9 @@ class TrackFacts:
     # The own-history track it is closest to: (title, engagement lift of the best video it was
     # used in, whether that is the creator's best-performing one).
     history_like: tuple[str, float, bool] | None = None
+    momentum: MomentumFacts | None = None  # other creators' recent uses
+    co_used: tuple[str, int] | None = None  # (own track it was co-used with, creators who did)
+    topic_term: tuple[str, int] | None = None  # (the creator's word, creators who used both)
 
 
 def format_count(count: float) -> str:
@@ -200,8 +206,42 @@ def _trend(f: TrackFacts, ctx: Context, score: float) -> str | None:
     return None
 
 
+def _creators(count: int) -> str:
+    return "1 other creator" if count == 1 else f"{count} other creators"
+
+
 def _collaborative(f: TrackFacts, ctx: Context, score: float) -> str | None:
-    return "Used by creators whose content is like yours, in their well-performing videos"
+    if f.co_used is None:
+        return None
+    title, count = f.co_used
+    who = "a creator who" if count == 1 else f"{count} creators who"
+    return f"Used by {who} also used “{title}”, one of your sounds"
+
+
+def _momentum(f: TrackFacts, ctx: Context, score: float) -> str | None:
+    m = f.momentum
+    if m is None:
+        return None
+    if m.last_7d:
+        text = f"Used by {_creators(m.last_7d)} in the last 7 days"
+        return text + (f" ({m.last_28d} in 28 days)" if m.last_28d > m.last_7d else "")
+    if m.last_28d:
+        text = f"Used by {_creators(m.last_28d)} in the last 28 days"
+        growth = m.growth_28d
+        return text + (f", up {growth_percent(growth):,}%" if growth and growth > 0 else "")
+    if m.near_posts:
+        return f"Used by {_creators(m.near_posts)} in the weeks you were posting"
+    return None
+
+
+def _topic(f: TrackFacts, ctx: Context, score: float) -> str | None:
+    if f.topic_term is None:
+        return None
+    term, count = f.topic_term
+    who = "a creator" if count == 1 else f"{count} creators"
+    if term.startswith("lang:"):
+        return f"Used by {who} who caption in the same language as you"
+    return f"Used by {who} who also post with {term}"
 
 
 def _tier_fit(f: TrackFacts, ctx: Context, score: float) -> str | None:
@@ -232,6 +272,8 @@ BUILDERS: dict[str, Callable[[TrackFacts, Context, float], str | None]] = {
     "popularity": _popularity,
     "trend": _trend,
     "collaborative": _collaborative,
+    "momentum": _momentum,
+    "topic": _topic,
     "tier_fit": _tier_fit,
     "kept_similarity": _kept,
     "history": _history,

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from musicrec.core.descriptors import GENRE_KEYS, MOOD_CENTRES
 
 from . import components as comp
 from .catalogue import ACOUSTIC_MOODS, GENRE_BLOCK_SCALE, MOOD_SCORE_WIDTH, TrackRecord
+from .crowd import CROWD_COMPONENTS
 from .engine import FILTER_MIN_SHARE, Request
 from .targets import resolve_context
 from .weights import COMPONENTS, DEFAULT_WEIGHTS
@@ -120,9 +122,15 @@ def _anchor_similarity(
 
 
 def score_reference_loop(
-    ref: ReferenceCatalogue, request: Request, *, collaborative: list[float] | None = None
+    ref: ReferenceCatalogue,
+    request: Request,
+    *,
+    crowd: Mapping[str, Sequence[float]] | None = None,
 ) -> list[tuple[int, float]]:
-    """(music_id, total) of every eligible track, best first (ties by catalogue order)."""
+    """(music_id, total) of every eligible track, best first (ties by catalogue order).
+
+    `crowd` holds the crowd components' values per row (as `CrowdScores` would), by name.
+    """
     ctx = resolve_context(request.target, request.brief, request.filters)
     exclude = set() if request.include_used else set(request.exclude_ids)
     rejected = set(request.rejected_ids)
@@ -131,7 +139,11 @@ def score_reference_loop(
     found = [(i, lifts[r.music_id]) for i, r in enumerate(ref.records) if r.music_id in lifts]
     top_lift = max((lift for _, lift in found), default=1.0)
     history = [(i, lift / top_lift) for i, lift in found]
-    collab_on = collaborative is not None and any(v > 0 for v in collaborative)
+    crowd_on = {
+        name: list(values)
+        for name, values in (crowd or {}).items()
+        if name in CROWD_COMPONENTS and any(v > 0 for v in values)
+    }
 
     present = {"popularity", "trend"}
     present |= {
@@ -141,7 +153,7 @@ def score_reference_loop(
             ("mood", ctx.mood_point is not None),
             ("genre", ctx.genre_vector is not None),
             ("energy", ctx.energy_target is not None or ctx.danceability_target is not None),
-            ("collaborative", collab_on),
+            *((name, True) for name in crowd_on),
             ("tier_fit", ctx.tier_lean is not None),
             ("kept_similarity", bool(kept)),
             ("history", bool(history)),
@@ -222,8 +234,8 @@ def score_reference_loop(
             growth = s7 if g7 is not None else s28
         early = (1.0 - (pct or 0.0)) if r.early_trend else 0.0
         scores["trend"] = max(growth, early)
-        if collab_on and collaborative is not None:
-            scores["collaborative"] = min(max(collaborative[i], 0.0), 1.0)
+        for name, values in crowd_on.items():
+            scores[name] = min(max(values[i], 0.0), 1.0)
         if ctx.tier_lean is not None:
             lean = ctx.tier_lean
             scores["tier_fit"] = lean * scores["popularity"] + (1 - lean) * scores["trend"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
@@ -103,6 +104,22 @@ def creator_music(author_id: int) -> CreatorMusic:
         for video_id, external_id, posted_at, views, likes, comments, shares, saves in rows
     ]
     return CreatorMusic(used=used, posts=posts)
+
+
+def creator_posts_words(author_id: int) -> list[tuple[datetime, list[str], str]]:
+    """(posted at, hashtags, caption) of each of the creator's dated TikTok posts (no ads), in
+    one query: the posting days and words the crowd components read."""
+    return list(
+        Video.objects.filter(
+            author_id=author_id,
+            posted_at__isnull=False,
+            sources__platform=Platform.TIKTOK,
+            sources__is_ad=False,
+        )
+        .distinct()
+        .order_by("posted_at", "pk")
+        .values_list("posted_at", "hashtags", "caption")
+    )
 
 
 def feedback_ids(author_id: int) -> tuple[set[int], set[int]]:

@@ -57,9 +57,20 @@ COMPONENT_HELP: dict[str, tuple[str, str]] = {
         "TikTok usage growth over 7 and 28 days (0.5 at doubling in 7 days), or the early-trend "
         "signal for tracks rising on Spotify while rare on TikTok.",
     ),
+    "momentum": (
+        "In use now",
+        "Other creators who used the track close to now or to the creator's recent posts "
+        "(each counts exp(−days / 14) by their closest use; 1 creator right now scores 0.5).",
+    ),
     "collaborative": (
-        "Similar creators",
-        "What the 20 most similar creators used, weighted by how well those videos performed.",
+        "Used alongside",
+        "Tracks used by the creators who used this creator's tracks (item-to-item cosine "
+        "co-usage, best = 1).",
+    ),
+    "topic": (
+        "Same topics",
+        "Tracks other creators used in videos with this creator's hashtags and caption "
+        "language, weighted by how rare each word is (best = 1).",
     ),
     "tier_fit": (
         "Tier fit",

@@ -16,7 +16,9 @@ COMPONENTS: tuple[str, ...] = (
     "energy",
     "popularity",
     "trend",
+    "momentum",
     "collaborative",
+    "topic",
     "tier_fit",
     "kept_similarity",
     "history",
@@ -38,7 +40,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "energy": 0.16,
     "popularity": 0.08,
     "trend": 0.08,
+    "momentum": 0.0,
     "collaborative": 0.0,
+    "topic": 0.0,
     "tier_fit": 0.12,
     "kept_similarity": 0.04,
     "history": 0.0,
@@ -56,7 +60,9 @@ class Weights:
     energy: float = DEFAULT_WEIGHTS["energy"]
     popularity: float = DEFAULT_WEIGHTS["popularity"]
     trend: float = DEFAULT_WEIGHTS["trend"]
+    momentum: float = DEFAULT_WEIGHTS["momentum"]
     collaborative: float = DEFAULT_WEIGHTS["collaborative"]
+    topic: float = DEFAULT_WEIGHTS["topic"]
     tier_fit: float = DEFAULT_WEIGHTS["tier_fit"]
     kept_similarity: float = DEFAULT_WEIGHTS["kept_similarity"]
     history: float = DEFAULT_WEIGHTS["history"]

@@ -11,6 +11,7 @@ tracks up.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
@@ -25,11 +26,19 @@ from music.models import Music
 from musicrec.core.models import AnalysisStatus
 from musicrec.core.relations import related_or_none
 from recommendations import selectors
-from recommendations.catalogue_source import engine_data
+from recommendations.catalogue_source import EngineData, engine_data, post_terms
+from recommendations.crowd import (
+    CROWD_COMPONENTS,
+    CrowdScores,
+    creator_query,
+    crowd_scores,
+    with_video_terms,
+)
 from recommendations.engine import MAX_LIMIT, Request, recommend
 from recommendations.models import Feedback, RecommendationItem, RecommendationRun
 from recommendations.profile_targets import author_target, best_used_tracks, video_target
 from recommendations.targets import Brief, Filters, Target
+from recommendations.usage import day_number
 from recommendations.weights import Weights, validate_weights
 from videos.models import VideoContentAnalysis
 
@@ -140,6 +149,32 @@ def author_engine_target(author: Author) -> Target:
     )
 
 
+def _crowd_for(data: EngineData, run_values: dict[str, Any], wanted: list[str]) -> CrowdScores:
+    """The crowd components as of the newest stored post, for the run's creator (and video)."""
+    crowd = data.crowd()
+    moment = crowd.usage.latest_day
+    if moment is None:
+        return CrowdScores()
+    author, video = run_values["author"], run_values["video"]
+    days: list[float] = []
+    terms: Counter[str] = Counter()
+    if author is not None:
+        for posted_at, hashtags, caption in selectors.creator_posts_words(author.pk):
+            days.append(day_number(posted_at))
+            terms.update(post_terms(hashtags, caption))
+    words: dict[str, float] = dict(terms)
+    if video is not None:
+        words = with_video_terms(words, post_terms(video.hashtags, video.caption))
+    query = creator_query(
+        crowd.usage,
+        author_id=author.pk if author is not None else None,
+        moment=moment,
+        post_days=days,
+        terms=words,
+    )
+    return crowd_scores(crowd, query, wanted)
+
+
 def recommendation_generate(
     *,
     author_id: int | None = None,
@@ -240,12 +275,11 @@ def _run_and_store(
 ) -> RecommendationRun:
     author = run_values["author"]
     data = engine_data(fresh=fresh)
-    collaborative = None
-    if request.weights.collaborative > 0:  # off by default: no need to compute it
-        collaborative = data.collaborative.scores(
-            request.target, data.arrays.size, author_id=author.pk if author is not None else None
-        )
-    result = recommend(data.arrays, request, collaborative=collaborative)
+    crowd = None
+    wanted = [n for n in CROWD_COMPONENTS if getattr(request.weights, n) > 0]
+    if wanted:  # the usage table is read only when a crowd component is weighed
+        crowd = _crowd_for(data, run_values, wanted)
+    result = recommend(data.arrays, request, crowd=crowd)
     if not data.checked_now:
         # The stamp was trusted without reading it: a track merged away since then would break
         # the run's items, so check they all still exist and rank again on fresh data if not.

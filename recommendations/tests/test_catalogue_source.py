@@ -1,4 +1,4 @@
-"""Catalogue arrays and collaborative data read from the database, and their version stamps."""
+"""Catalogue arrays and the usage table read from the database, and their version stamps."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from recommendations.catalogue_source import (
     cache_stats,
     catalogue_records,
     catalogue_version,
-    collaborative_data,
-    collaborative_version,
     engine_data,
+    usage_table,
+    usage_version,
 )
-from recommendations.profile_targets import author_target
+from recommendations.crowd import creator_query
 from recommendations.services import recommendation_generate
-from recommendations.tests.db_catalogue import make_catalogue, make_creator, profile_metrics
+from recommendations.tests.db_catalogue import make_catalogue, make_creator
+from recommendations.usage import day_number
+from videos.tests.factories import VideoFactory, VideoMusicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,73 +115,98 @@ def test_engine_data_rebuilds_only_when_the_catalogue_changes(django_assert_num_
     make_creator("luna", "dance-pop", used=catalogue.tracks["dance-pop"][:1])
     start = cache_stats()
     first = engine_data()
-    # Six stamp queries, nothing rebuilt.
-    with django_assert_num_queries(6):
+    # Three stamp queries, nothing rebuilt; the crowd data is not even looked at.
+    with django_assert_num_queries(3):
         again = engine_data()
-    assert again.arrays is first.arrays and again.collaborative is first.collaborative
+    assert again.arrays is first.arrays
     assert cache_stats()["catalogue"] == start["catalogue"] + 1
+    assert cache_stats()["crowd"] == start["crowd"]
 
-    # A new use of a track changes the collaborative data only.
+    crowd = first.crowd()
+    # Three usage stamp queries when nothing changed.
+    with django_assert_num_queries(3):
+        assert first.crowd() is crowd
+
+    # A new use of a track changes the crowd data only.
     make_creator("beat", "edm", used=catalogue.tracks["edm"][:1])
     third = engine_data()
     assert third.arrays is first.arrays
-    assert third.collaborative is not first.collaborative
+    assert third.crowd() is not crowd
     assert cache_stats()["catalogue"] == start["catalogue"] + 1
 
     # A catalogue change rebuilds both (the usage rows index the arrays).
     MusicFeatures.objects.filter(music=catalogue.all[0]).update(energy=0.01)
     fourth = engine_data()
-    assert fourth.arrays is not first.arrays and fourth.collaborative is not third.collaborative
+    assert fourth.arrays is not first.arrays and fourth.crowd() is not third.crowd()
     assert fourth.arrays.energy[fourth.arrays.row_of(catalogue.all[0].pk)] == pytest.approx(0.01)
     assert cache_stats()["catalogue"] == start["catalogue"] + 2
 
 
-def test_collaborative_version_follows_analyses_uses_and_views():
+def test_usage_version_follows_uses_views_and_videos():
     catalogue = make_catalogue(per_kind=2)
     luna = make_creator("luna", "dance-pop", used=catalogue.tracks["dance-pop"][:2])
     version = catalogue_version()
-    before = collaborative_version(version)
-    # A re-analysis with the same clock: only the stored figures change.
-    luna.analysis.metrics = profile_metrics("edm")
-    luna.analysis.profile_tempo_bpm = 128.0
-    luna.analysis.save()
-    after_analysis = collaborative_version(version)
-    assert after_analysis != before
+    before = usage_version(version)
     luna.videos.first().sources.update(views=999)
-    assert collaborative_version(version) != after_analysis
+    after_views = usage_version(version)
+    assert after_views != before
+    video = luna.videos.first()
+    video.hashtags = ["newtag"]
+    video.save()
+    assert usage_version(version) != after_views
 
 
-def test_collaborative_data_rows_and_relative_performance():
+def test_usage_table_rows_performance_and_words(django_assert_num_queries):
     catalogue = make_catalogue(per_kind=3)
     tracks = catalogue.tracks["dance-pop"]
     luna = make_creator("luna", "dance-pop", used=tracks[:3], views=[1_000, 1_000, 4_000])
-    make_creator("nosy", None, used=tracks[:1])  # not analysed: its uses have no voter
-    data = collaborative_data(engine_data().arrays)
-    assert data.author_ids.tolist() == [luna.pk]
-    assert data.profiles.shape[0] == 1
-    assert data.usage_author.tolist() == [0, 0, 0]
-    by_video = dict(zip(data.usage_video.tolist(), data.usage_performance.tolist(), strict=True))
+    luna.videos.update(hashtags=["dance", "fyp", "summer"], caption="Nhảy cùng tôi")
+    original = MusicFactory(is_original_sound=True)
+    VideoMusicFactory(video=VideoFactory(author=luna), music=original)
+    arrays = engine_data().arrays
+    # 1. posts with views and the ad flag, 2. uses of catalogue tracks with their videos
+    with django_assert_num_queries(2):
+        usage = usage_table(arrays)
+    assert usage.size == 3  # the original sound is not a catalogue track
+    assert usage.creator_ids.tolist() == [luna.pk]
+    assert sorted(usage.track.tolist()) == sorted(arrays.rows_for(t.pk for t in tracks))
     # The median video scores 0.5; four times the median is capped at 1.
-    assert sorted(by_video.values()) == pytest.approx([0.5, 0.5, 1.0])
+    assert sorted(usage.performance.tolist()) == pytest.approx([0.5, 0.5, 1.0])
+    # Reach tags are dropped; the caption's script gives the language.
+    assert set(usage.vocabulary) == {"#dance", "#summer", "lang:vi"}
+    assert np.all(np.diff(usage.day) >= 0)
 
 
-def test_collaborative_scores_come_from_similar_creators_only():
+def test_usage_table_leaves_out_ads_and_undated_posts():
+    catalogue = make_catalogue(per_kind=2)
+    tracks = catalogue.tracks["edm"]
+    luna = make_creator("luna", "edm", used=tracks[:2])
+    first, second = luna.videos.order_by("pk")
+    first.sources.update(is_ad=True)
+    second.posted_at = None
+    second.save()
+    assert usage_table(engine_data().arrays).size == 0
+
+
+def test_crowd_scores_from_stored_uses():
     catalogue = make_catalogue(per_kind=3)
-    pop, edm, calm = (catalogue.tracks[k] for k in ("dance-pop", "edm", "ambient"))
-    luna = make_creator("luna", "dance-pop", used=pop[:1])
-    make_creator("mira", "dance-pop", used=[pop[2]])
-    make_creator("zen", "ambient", used=[calm[0]])
+    pop, edm = catalogue.tracks["dance-pop"], catalogue.tracks["edm"]
+    luna = make_creator("luna", "dance-pop", used=[pop[0]])
+    make_creator("mira", "dance-pop", used=[pop[0], pop[2]])
     make_creator("volt", "edm", used=[edm[0]])
     data = engine_data()
-    target = author_target(profile_metrics("dance-pop"))
-    scores = data.collaborative.scores(target, data.arrays.size, author_id=luna.pk)
-    assert scores is not None
+    crowd = data.crowd()
+    query = creator_query(
+        crowd.usage, author_id=luna.pk, moment=crowd.usage.latest_day, post_days=[]
+    )
+    scores = crowd.collaborative(query)
     row = data.arrays.row_of
-    assert scores[row(pop[2].pk)] == pytest.approx(1.0)  # mira is the most similar creator
-    assert scores[row(pop[0].pk)] == 0  # luna's own use never votes
-    assert scores[row(calm[0].pk)] == 0  # zen is the opposite of luna
-    assert np.all(scores >= 0)
-    assert data.collaborative.scores(author_target(None), data.arrays.size) is None
+    assert scores[row(pop[2].pk)] == pytest.approx(1.0)  # mira used it beside luna's track
+    assert scores[row(edm[0].pk)] == 0  # nobody used it beside luna's track
+    momentum = crowd.momentum(query)
+    assert momentum[row(edm[0].pk)] > 0.4  # volt used it just now
+    assert momentum[row(pop[1].pk)] == 0  # nobody used it
+    assert day_number(luna.videos.get().posted_at) <= crowd.usage.latest_day
 
 
 @override_settings(RECOMMENDER_CATALOGUE_CHECK_SECONDS=60)

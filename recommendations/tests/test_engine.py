@@ -21,20 +21,20 @@ from recommendations.components import tempo_component
 from recommendations.engine import (
     DEFAULT_WEIGHTS,
     Brief,
+    CrowdScores,
     Filters,
     Request,
     Target,
     Weights,
-    collaborative_scores,
-    profile_vector,
     recommend,
-    relative_performance,
+    reweigh,
     score_catalogue,
     top_rows,
     validate_weights,
 )
 from recommendations.reference import prepare_reference, score_reference_loop
 from recommendations.targets import TIER_LEAN, parse_note
+from recommendations.usage import relative_performance
 
 from .helpers import only, random_catalogue, track
 
@@ -582,22 +582,7 @@ def test_recommend_cold_start_with_a_brief_scores_the_brief():
     assert any("based on your brief, popularity and trends" in n for n in result.notices)
 
 
-# --- Collaborative ------------------------------------------------------------------------------
-
-
-def test_collaborative_scores_follow_similar_creators_weighted_by_performance():
-    pop_a = profile_vector(Target(genres={"pop": 1.0}, energy=0.8, tempo_bpm=120.0))
-    pop_b = profile_vector(Target(genres={"pop": 0.9, "rnb": 0.1}, energy=0.75, tempo_bpm=122.0))
-    metal = profile_vector(Target(genres={"metal": 1.0}, energy=0.95, tempo_bpm=170.0))
-    folk = profile_vector(Target(genres={"folk-acoustic": 1.0}, energy=0.2, tempo_bpm=80.0))
-    profiles = np.stack([pop_a, pop_b, metal, folk])
-    usage_author = np.array([0, 1, 1, 2, 3])
-    usage_track = np.array([0, 1, 2, 3, 4])
-    performance = np.array([1.0, 1.0, 0.25, 1.0, 1.0])
-    scores = collaborative_scores(
-        profiles, usage_author, usage_track, performance, pop_a, 6, k=1, exclude_author=0
-    )
-    assert scores.tolist() == pytest.approx([0.0, 1.0, 0.25, 0.0, 0.0, 0.0])
+# --- Crowd components -------------------------------------------------------------------------
 
 
 def test_relative_performance_compares_with_the_creators_own_median():
@@ -605,15 +590,35 @@ def test_relative_performance_compares_with_the_creators_own_median():
     assert perf.tolist() == pytest.approx([math.log2(1.5) / 2, math.log2(2.5) / 2, 0.5, 0.5])
 
 
-def test_recommend_uses_collaborative_scores_when_given():
+@pytest.mark.parametrize("name", ["momentum", "collaborative", "topic"])
+def test_recommend_uses_crowd_scores_when_given(name):
     arrays = popular_catalogue()
-    collab = np.zeros(arrays.size, dtype=np.float32)
-    collab[arrays.row_of(7)] = 1.0
+    values = np.zeros(arrays.size, dtype=np.float32)
+    values[arrays.row_of(7)] = 1.0
     result = recommend(
-        arrays, Request(weights=only(collaborative=1.0), limit=1), collaborative=collab
+        arrays, Request(weights=only(**{name: 1.0}), limit=1), crowd=CrowdScores(**{name: values})
     )
     assert ranked_ids(result) == [7]
-    assert result.items[0].reasons[0].startswith("Used by creators whose content is like yours")
+    assert result.items[0].components[name] == 1.0
+    assert result.effective_weights == {name: 1.0}
+
+
+def test_crowd_scores_of_the_wrong_length_are_refused():
+    arrays = popular_catalogue()
+    with pytest.raises(ValueError, match="momentum scores must have shape"):
+        score_catalogue(arrays, Request(), crowd=CrowdScores(momentum=np.ones(3)))
+
+
+def test_reweigh_equals_scoring_again_with_the_other_weights():
+    arrays = CatalogueArrays.build(random_catalogue(300, seed=4))
+    target = Target(tempo_bpm=120.0, energy=0.6, genres={"pop": 1.0}, follower_count=20_000)
+    crowd = CrowdScores(momentum=np.random.default_rng(2).random(arrays.size).astype(np.float32))
+    first = score_catalogue(arrays, Request(target=target), crowd=crowd)
+    other = validate_weights({"genre": 0.0, "momentum": 0.5, "popularity": 0.3})
+    again = score_catalogue(arrays, Request(target=target, weights=other), crowd=crowd)
+    reweighed = reweigh(first, other)
+    assert reweighed.effective_weights == again.effective_weights
+    assert reweighed.total == pytest.approx(again.total, abs=1e-6)
 
 
 # --- Equality with the per-row loop -------------------------------------------------------------
@@ -638,7 +643,7 @@ REQUESTS = [
         rejected_ids=frozenset({6}),
         kept_ids=frozenset({7, 8}),
         history={9: 1.6, 10: 1.2, 11: 1.05, 3: 2.0},
-        weights={"history": 0.2},
+        weights={"history": 0.2, "topic": 0.1},
     ),
     Request(
         target=Target(kind="video", tempo_bpm=90.0, moods={"calm": 1.0}),
@@ -655,9 +660,12 @@ def test_score_catalogue_equals_the_reference_loop(request_index):
     records = random_catalogue(400, seed=request_index)
     arrays = CatalogueArrays.build(records)
     request = REQUESTS[request_index]
-    collab = np.random.default_rng(1).random(arrays.size).astype(np.float32)
-    scores = score_catalogue(arrays, request, collaborative=collab)
-    loop = score_reference_loop(prepare_reference(records), request, collaborative=collab.tolist())
+    rng = np.random.default_rng(1)
+    crowd = {n: rng.random(arrays.size).astype(np.float32) for n in ("momentum", "topic")}
+    scores = score_catalogue(arrays, request, crowd=CrowdScores(**crowd))
+    loop = score_reference_loop(
+        prepare_reference(records), request, crowd={n: v.tolist() for n, v in crowd.items()}
+    )
     assert len(loop) == int(scores.eligible.sum()) > 0
     rows = top_rows(scores, len(loop))
     assert scores.total[rows].tolist() == pytest.approx([s for _, s in loop], abs=1e-5)

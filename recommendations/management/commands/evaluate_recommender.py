@@ -11,11 +11,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recommendations.api.serializers import parse_weights_text
 from recommendations.services.evaluation import (
+    LEAVE_ONE_OUT,
     MIN_VIDEOS,
+    PROTOCOLS,
     EvaluationReport,
+    ProtocolReport,
     recommender_cases_export,
     recommender_evaluate,
 )
+
+PROTOCOL_CHOICES = (*PROTOCOLS, "both")
+TITLES = {
+    "leave-one-out": "Leave-one-track-out",
+    "temporal": "Temporal (each creator's last videos, as of then)",
+}
 
 COLUMNS = (
     ("cases", "cases", "{:>5.0f}"),
@@ -30,15 +39,24 @@ COLUMNS = (
 
 class Command(BaseCommand):
     help = (
-        "Leave-one-track-out evaluation on the stored data: for each creator with at least 3 "
-        "videos on catalogue tracks, hide each track they used and rank the catalogue for them "
-        "and for each hidden video. Reports HitRate, nDCG, MRR, coverage, intra-list diversity "
-        "and novelty for the engine and the baselines (most popular, most frequent attribute, "
+        "Evaluate the recommender on the stored data. Leave-one-track-out (default): for each "
+        "creator with at least 3 videos on catalogue tracks, hide each track they used and rank "
+        "the catalogue for them and for each hidden video. Temporal (--protocol temporal): for "
+        "each creator, rank as of the moment before their last 20%% of videos, seeing only what "
+        "was posted before it, and find the new tracks those videos used. Reports HitRate, "
+        "nDCG, MRR, coverage, intra-list diversity and novelty for the engine and the baselines "
+        "(most popular, most popular in the last 28 days, most frequent attribute, item-kNN, "
         "random) on the test split."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--k", type=int, default=10, help="List length (default 10).")
+        parser.add_argument(
+            "--protocol",
+            choices=PROTOCOL_CHOICES,
+            default=LEAVE_ONE_OUT,
+            help="Evaluation protocol (default leave-one-out; both: one table each).",
+        )
         parser.add_argument(
             "--search",
             action="store_true",
@@ -73,8 +91,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["k"] < 1 or options["k"] > 100:
             raise CommandError("--k must be between 1 and 100")
+        protocol = options["protocol"]
+        protocols = PROTOCOLS if protocol == "both" else (protocol,)
         if options["export_cases"]:
-            export = recommender_cases_export(min_videos=options["min_videos"])
+            export = recommender_cases_export(protocols=protocols, min_videos=options["min_videos"])
             options["export_cases"].write_text(json.dumps(export), encoding="utf-8")
             self.stdout.write(f"Wrote {len(export['cases'])} cases to {options['export_cases']}")
             return
@@ -88,6 +108,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: {exc}") from None
         try:
             report = recommender_evaluate(
+                protocols=protocols,
                 k=options["k"],
                 split=options["split"],
                 search=options["search"],
@@ -105,8 +126,8 @@ class Command(BaseCommand):
         if report.search is not None:
             k = report.k
             self.stdout.write(
-                f"Weight search on the validation split of {1 + len(exports)} data set(s), "
-                f"score (HitRate@{k} + nDCG@{k}) / 2:"
+                f"Weight search on the validation split of {1 + len(exports)} data set(s) "
+                f"({', '.join(protocols)}), score (HitRate@{k} + nDCG@{k}) / 2:"
             )
             self.stdout.write(report.search.format_trace())
             best = ", ".join(f"{k} {v:g}" for k, v in report.search.best_weights.items())
@@ -115,15 +136,23 @@ class Command(BaseCommand):
 
 
 def format_report(report: EvaluationReport) -> str:
-    k = report.k
+    lines = [
+        "Engine weights: " + ", ".join(f"{n} {w:.2f}" for n, w in report.weights.items() if w),
+    ]
+    for protocol in report.protocols:
+        lines += ["", *format_protocol(protocol, report.k, report.split)]
+    return "\n".join(lines)
+
+
+def format_protocol(report: ProtocolReport, k: int, split: str) -> list[str]:
     counts = ", ".join(f"{n} {kind} cases" for kind, n in report.case_counts.items())
     lines = [
-        f"Leave-one-track-out, {report.split} split: {report.creators} creators, {counts}, k = {k}",
-        "Engine weights: " + ", ".join(f"{n} {w:.2f}" for n, w in report.weights.items()),
-        "",
+        f"{TITLES[report.protocol]}, {split} split: {report.creators} creators, {counts}, k = {k}",
     ]
-    header = f"{'target':<7} {'method':<24} " + " ".join(
-        title.format(k=k).rjust(len(fmt.format(0))) for _, title, fmt in COLUMNS
+    header = (
+        f"{'target':<7} {'method':<27} "
+        + " ".join(title.format(k=k).rjust(len(fmt.format(0))) for _, title, fmt in COLUMNS)
+        + f" {'HitRate 95% CI':>15}"
     )
     lines.append(header)
     lines.append("-" * len(header))
@@ -132,8 +161,10 @@ def format_report(report: EvaluationReport) -> str:
         if previous is not None and result.target != previous:
             lines.append("")
         previous = result.target
-        cells = " ".join(fmt.format(result.metrics[key.format(k=k)]) for key, _, fmt in COLUMNS)
-        lines.append(f"{result.target:<7} {result.method:<24} {cells}")
+        m = result.metrics
+        cells = " ".join(fmt.format(m[key.format(k=k)]) for key, _, fmt in COLUMNS)
+        interval = f"{m[f'hit_rate@{k}_ci_low']:.3f}-{m[f'hit_rate@{k}_ci_high']:.3f}"
+        lines.append(f"{result.target:<7} {result.method:<27} {cells} {interval:>15}")
     if not report.results:
         lines.append("No cases: no creator has enough videos on catalogue tracks.")
-    return "\n".join(lines)
+    return lines

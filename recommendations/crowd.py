@@ -1,0 +1,394 @@
+"""The crowd components: what other creators used, when, and alongside which words.
+
+Three scores over the catalogue rows, each 0-1, read from a `Usage` table (already cut to what
+was known at the moment of the request):
+
+- **momentum**: how many other creators used the track close to the moment of the request or to
+  the creator's own recent posts (a sound in use around you, now);
+- **collaborative**: item-to-item co-usage: tracks used by the creators who used the tracks this
+  creator used (cosine over the creators x tracks matrix, as implicit's CosineRecommender, in
+  two sparse products and without a neighbour cut);
+- **topic**: tracks used by creators who describe their videos with the same words (hashtags
+  and caption language), for creators whose own sounds say little.
+
+A creator's own uses never vote for them. Every part is built lazily from the table on first
+use, once per table, so a request that does not weigh a component never pays for it.
+docs/engine.md gives the formulas; docs/evaluation.md how they were chosen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+
+from .usage import Usage
+
+# Momentum: a use d days from the nearest reference day counts exp(-d / TAU); each creator counts
+# once per track (their closest use), and MOMENTUM_HALF creators at distance 0 score 0.5.
+MOMENTUM_TAU_DAYS = 14.0
+MOMENTUM_HALF = 1.0
+MOMENTUM_REACH = 5.0  # uses further than 5 TAU from every reference day weigh < 0.7 %: skipped
+# The creator's own posts in this many days before the moment are reference days too.
+REFERENCE_WINDOW_DAYS = 90.0
+# The creator's own history for collaborative: a use weighs 0.5 + its performance (0-1), halved
+# every OWN_HALF_LIFE_DAYS before the moment, so a recent hit counts most.
+OWN_HALF_LIFE_DAYS = 90.0
+STAT_WINDOWS = (7.0, 28.0)
+CROWD_COMPONENTS = ("momentum", "collaborative", "topic")
+
+
+@dataclass(frozen=True)
+class CrowdQuery:
+    """Who asks and when: the target creator (their uses never vote), the moment (a day number),
+    their recent posting days, the tracks they used, and the words they use."""
+
+    moment: float
+    creator: int | None = None
+    reference_days: np.ndarray = field(default_factory=lambda: np.empty(0))
+    own_tracks: Mapping[int, float] = field(default_factory=dict)  # catalogue row -> weight
+    terms: Mapping[str, float] = field(default_factory=dict)  # term -> weight (counts)
+
+
+@dataclass(frozen=True)
+class MomentumFacts:
+    """Other creators' uses of one track before the moment, for a reason or a trending row."""
+
+    last_7d: int
+    last_28d: int
+    prior_28d: int  # in the 28 days before the last 28
+    near_posts: int  # within MOMENTUM_REACH TAU of the creator's own recent posts
+
+    @property
+    def growth_28d(self) -> float | None:
+        """ln((last 28 d + 1) / (prior 28 d + 1)); None when both are 0."""
+        if self.last_28d == 0 and self.prior_28d == 0:
+            return None
+        return math.log((self.last_28d + 1) / (self.prior_28d + 1))
+
+
+@dataclass
+class CrowdScores:
+    """The crowd components for one request (None: not asked for, or nothing to say), and what
+    the reasons quote about a row."""
+
+    momentum: np.ndarray | None = None
+    collaborative: np.ndarray | None = None
+    topic: np.ndarray | None = None
+    crowd: Crowd | None = None
+    query: CrowdQuery | None = None
+
+    def as_components(self) -> dict[str, np.ndarray]:
+        parts = {name: getattr(self, name) for name in CROWD_COMPONENTS}
+        return {name: v for name, v in parts.items() if v is not None and v.any()}
+
+
+def _scaled(values: np.ndarray) -> np.ndarray:
+    peak = float(values.max()) if values.size else 0.0
+    out = values / peak if peak > 0 else np.zeros_like(values)
+    return out.astype(np.float32, copy=False)
+
+
+class Crowd:
+    """The sparse structures the crowd components need, built from one `Usage` table."""
+
+    def __init__(self, usage: Usage) -> None:
+        self.usage = usage
+
+    # --- Structures ----------------------------------------------------------------------------
+
+    @cached_property
+    def _pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(creator, track) of each distinct pair, and each use's pair index."""
+        u = self.usage
+        key = u.creator.astype(np.int64) * max(u.n_tracks, 1) + u.track
+        unique, of_use = np.unique(key, return_inverse=True)
+        n = max(u.n_tracks, 1)
+        return (unique // n).astype(np.int32), (unique % n).astype(np.int32), of_use
+
+    @cached_property
+    def creators_by_track(self) -> sp.csr_matrix:
+        """Creators x tracks, 1 where the creator used the track."""
+        creator, track, _ = self._pairs
+        ones = np.ones(creator.size, dtype=np.float32)
+        shape = (self.usage.n_creators, self.usage.n_tracks)
+        return sp.csr_matrix((ones, (creator, track)), shape=shape)
+
+    @cached_property
+    def _track_transpose(self) -> sp.csr_matrix:
+        return self.creators_by_track.T.tocsr()
+
+    @cached_property
+    def creators_per_track(self) -> np.ndarray:
+        return np.bincount(self._pairs[1], minlength=self.usage.n_tracks).astype(np.float32)
+
+    @cached_property
+    def _pair_terms(self) -> sp.csr_matrix:
+        """Pairs x terms: 1 where any of the creator's videos with the track carries the term."""
+        _, _, of_use = self._pairs
+        n_pairs = self._pairs[0].size
+        to_pair = sp.csr_matrix(
+            (np.ones(of_use.size, dtype=np.float32), (of_use, np.arange(of_use.size))),
+            shape=(n_pairs, self.usage.size),
+        )
+        pair_terms = (to_pair @ self.usage.terms).tocsr()
+        pair_terms.data[:] = 1.0
+        return pair_terms
+
+    @cached_property
+    def term_tracks(self) -> sp.csr_matrix:
+        """Terms x tracks: how many creators used the track in videos carrying the term."""
+        _, track, _ = self._pairs
+        pair_to_track = sp.csr_matrix(
+            (np.ones(track.size, dtype=np.float32), (np.arange(track.size), track)),
+            shape=(track.size, self.usage.n_tracks),
+        )
+        return (self._pair_terms.T @ pair_to_track).tocsr()
+
+    @cached_property
+    def _term_index(self) -> dict[str, int]:
+        return {term: i for i, term in enumerate(self.usage.vocabulary)}
+
+    @cached_property
+    def _term_creators(self) -> np.ndarray:
+        """How many creators use each term (for its inverse document frequency)."""
+        u = self.usage
+        by_creator = sp.csr_matrix(
+            (np.ones(u.size, dtype=np.float32), (u.creator, np.arange(u.size))),
+            shape=(u.n_creators, u.size),
+        )
+        creator_terms = (by_creator @ u.terms).tocsr()
+        creator_terms.data[:] = 1.0
+        return np.asarray(creator_terms.sum(axis=0)).ravel()
+
+    # --- Components ----------------------------------------------------------------------------
+
+    def _reference_days(self, query: CrowdQuery) -> np.ndarray:
+        days = np.asarray(query.reference_days, dtype=np.float64)
+        recent = days[(days <= query.moment) & (days >= query.moment - REFERENCE_WINDOW_DAYS)]
+        return np.unique(np.append(recent, query.moment))
+
+    def _window(self, start: float, end: float) -> slice:
+        day = self.usage.day
+        return slice(
+            int(np.searchsorted(day, start, side="left")),
+            int(np.searchsorted(day, end, side="right")),
+        )
+
+    def momentum(self, query: CrowdQuery) -> np.ndarray:
+        """Other creators' uses near the moment or the creator's recent posts, one vote per
+        creator and track (their closest use), saturating: c / (c + MOMENTUM_HALF)."""
+        u = self.usage
+        refs = self._reference_days(query)
+        window = self._window(refs[0] - MOMENTUM_REACH * MOMENTUM_TAU_DAYS, query.moment)
+        days = u.day[window]
+        if days.size == 0:
+            return np.zeros(u.n_tracks, dtype=np.float32)
+        pos = np.clip(np.searchsorted(refs, days), 1, max(refs.size - 1, 1))
+        distance = np.abs(days - refs[np.minimum(pos, refs.size - 1)])
+        if refs.size > 1:
+            np.minimum(distance, np.abs(days - refs[pos - 1]), out=distance)
+        weight = np.exp(-distance / MOMENTUM_TAU_DAYS)
+        if query.creator is not None:
+            weight[u.creator[window] == query.creator] = 0.0
+        creator, track, of_use = self._pairs
+        closest = np.zeros(creator.size, dtype=np.float64)
+        np.maximum.at(closest, of_use[window], weight)
+        near = np.bincount(track, weights=closest, minlength=u.n_tracks)
+        return (near / (near + MOMENTUM_HALF)).astype(np.float32)
+
+    def _own_vector(self, query: CrowdQuery) -> np.ndarray:
+        own = np.zeros(self.usage.n_tracks, dtype=np.float32)
+        for row, weight in query.own_tracks.items():
+            if 0 <= row < own.size:
+                own[row] = weight
+        return own
+
+    def collaborative(self, query: CrowdQuery) -> np.ndarray:
+        """Cosine item-to-item co-usage with the creator's own tracks, their own row left out."""
+        own = self._own_vector(query)
+        if not own.any():
+            return np.zeros(self.usage.n_tracks, dtype=np.float32)
+        counts = self.creators_per_track
+        if query.creator is not None:
+            counts = counts - self.creators_by_track[query.creator].toarray().ravel()
+        with np.errstate(divide="ignore"):
+            inv = np.where(counts > 0, 1.0 / np.sqrt(np.maximum(counts, 1.0)), 0.0)
+        inv = inv.astype(np.float32)
+        per_creator = self.creators_by_track @ (own * inv)
+        if query.creator is not None:
+            per_creator[query.creator] = 0.0
+        return _scaled((self._track_transpose @ per_creator) * inv)
+
+    def _query_terms(self, query: CrowdQuery) -> tuple[np.ndarray, np.ndarray]:
+        """(term ids, weights): (1 + ln count) x idf over creators, for the terms we know."""
+        n_creators = max(self.usage.n_creators, 1)
+        ids, weights = [], []
+        for term, count in query.terms.items():
+            index = self._term_index.get(term)
+            if index is None or count <= 0:
+                continue
+            idf = math.log((n_creators + 1) / (self._term_creators[index] + 1))
+            if idf > 0:
+                ids.append(index)
+                weights.append((1.0 + math.log(count)) * idf)
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+    def _own_term_tracks(self, query: CrowdQuery, ids: np.ndarray) -> sp.csr_matrix | None:
+        """The target creator's share of `term_tracks` for the query's terms (to take out)."""
+        if query.creator is None:
+            return None
+        creator, track, _ = self._pairs
+        mine = np.flatnonzero(creator == query.creator)
+        if mine.size == 0:
+            return None
+        pair_terms = self._pair_terms[mine][:, ids]
+        to_track = sp.csr_matrix(
+            (np.ones(mine.size, dtype=np.float32), (np.arange(mine.size), track[mine])),
+            shape=(mine.size, self.usage.n_tracks),
+        )
+        return (pair_terms.T @ to_track).tocsr()
+
+    def topic(self, query: CrowdQuery) -> np.ndarray:
+        """Tracks other creators used in videos described with the query's words: the sum over
+        terms of weight x share of the term's (creator, track) uses that went to the track."""
+        ids, weights = self._query_terms(query)
+        if ids.size == 0:
+            return np.zeros(self.usage.n_tracks, dtype=np.float32)
+        counts = self.term_tracks[ids]
+        own = self._own_term_tracks(query, ids)
+        if own is not None:
+            counts = counts - own
+        totals = np.asarray(counts.sum(axis=1)).ravel()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(totals > 0, weights / totals, 0.0).astype(np.float32)
+        return _scaled(np.asarray(counts.T @ scale).ravel())
+
+    def creators_within(self, moment: float, days: float, exclude: int | None = None) -> np.ndarray:
+        """Per track, the distinct creators (but `exclude`) who used it in the `days` up to the
+        moment: the "most popular lately" figure."""
+        u = self.usage
+        window = self._window(moment - days, moment)
+        keep = np.ones(window.stop - window.start, dtype=bool)
+        if exclude is not None:
+            keep = u.creator[window] != exclude
+        pairs = np.unique(self._pairs[2][window][keep])
+        return np.bincount(self._pairs[1][pairs], minlength=u.n_tracks).astype(np.float32)
+
+    # --- What reasons quote --------------------------------------------------------------------
+
+    def momentum_facts(self, query: CrowdQuery, row: int) -> MomentumFacts:
+        u = self.usage
+        window = self._window(query.moment - 2 * STAT_WINDOWS[1], query.moment)
+        mask = u.track[window] == row
+        if query.creator is not None:
+            mask &= u.creator[window] != query.creator
+        days, creators = u.day[window][mask], u.creator[window][mask]
+        age = query.moment - days
+
+        def distinct(selected: np.ndarray) -> int:
+            return int(np.unique(creators[selected]).size)
+
+        refs = self._reference_days(query)[:-1]
+        near = np.zeros(days.size, dtype=bool)
+        if refs.size:
+            gaps = np.abs(days[:, None] - refs[None, :]).min(axis=1)
+            near = gaps <= MOMENTUM_TAU_DAYS
+        return MomentumFacts(
+            last_7d=distinct(age <= STAT_WINDOWS[0]),
+            last_28d=distinct(age <= STAT_WINDOWS[1]),
+            prior_28d=distinct(age > STAT_WINDOWS[1]),
+            near_posts=distinct(near),
+        )
+
+    def co_used_with(self, query: CrowdQuery, row: int) -> tuple[int, int] | None:
+        """(own track row, creators who used both) for the own track sharing most creators with
+        `row`, or None when none does."""
+        rows = np.array(sorted(query.own_tracks), dtype=np.int64)
+        if rows.size == 0:
+            return None
+        matrix = self.creators_by_track
+        users = matrix[:, [row]].toarray().ravel()
+        if query.creator is not None:
+            users[query.creator] = 0.0
+        shared = np.asarray(matrix[:, rows].T @ users).ravel()
+        best = int(np.argmax(shared))
+        return (int(rows[best]), int(shared[best])) if shared[best] > 0 else None
+
+    def top_term(self, query: CrowdQuery, row: int) -> tuple[str, int] | None:
+        """(term, other creators who used the track with it) for the query term that gives `row`
+        most of its topic score."""
+        ids, weights = self._query_terms(query)
+        if ids.size == 0:
+            return None
+        counts = self.term_tracks[ids][:, [row]].toarray().ravel()
+        own = self._own_term_tracks(query, ids)
+        if own is not None:
+            counts = counts - own[:, [row]].toarray().ravel()
+        best = int(np.argmax(counts * weights))
+        if counts[best] <= 0:
+            return None
+        return self.usage.vocabulary[int(ids[best])], int(counts[best])
+
+
+def with_video_terms(creator_terms: Mapping[str, float], video: Sequence[str]) -> dict[str, float]:
+    """The creator's words plus one video's: the video's own words weigh as much as all of the
+    creator's together, since they say what this post is about."""
+    terms = dict(creator_terms)
+    share = max(sum(terms.values()), 1.0) / max(len(video), 1)
+    for term in video:
+        terms[term] = terms.get(term, 0.0) + share
+    return terms
+
+
+def creator_query(
+    usage: Usage,
+    *,
+    author_id: int | None,
+    moment: float,
+    post_days: Sequence[float] = (),
+    terms: Mapping[str, float] | None = None,
+    hidden_videos: Sequence[int] = (),
+) -> CrowdQuery:
+    """The crowd query for a creator as of `moment`: their catalogue tracks (from their uses
+    before it, `hidden_videos` left out) weighted by performance and recency, their posting days
+    and their words. `usage` may hold more than what was known then: only uses before the moment
+    count here (the evaluation cuts the table before it; a live request's moment is the newest
+    post, which counts)."""
+    row = usage.creator_row(author_id)
+    own: dict[int, float] = {}
+    if row is not None:
+        mine = usage.of_creator(row).without_videos(hidden_videos)
+        mine = mine.select(mine.day <= moment)
+        age = np.maximum(moment - mine.day, 0.0)
+        weights = (0.5 + mine.performance) * np.power(0.5, age / OWN_HALF_LIFE_DAYS)
+        for track, weight in zip(mine.track.tolist(), weights.tolist(), strict=True):
+            own[track] = max(own.get(track, 0.0), float(weight))
+    days = np.asarray(post_days, dtype=np.float64)
+    return CrowdQuery(
+        moment=moment,
+        creator=row,
+        reference_days=days[days <= moment],
+        own_tracks=own,
+        terms=dict(terms or {}),
+    )
+
+
+def crowd_scores(
+    crowd: Crowd | None, query: CrowdQuery | None, wanted: Sequence[str]
+) -> CrowdScores:
+    """The crowd components named in `wanted` (those with a weight above 0), for `query`."""
+    scores = CrowdScores(crowd=crowd, query=query)
+    if crowd is None or query is None or crowd.usage.size == 0:
+        return scores
+    if "momentum" in wanted:
+        scores.momentum = crowd.momentum(query)
+    if "collaborative" in wanted:
+        scores.collaborative = crowd.collaborative(query)
+    if "topic" in wanted:
+        scores.topic = crowd.topic(query)
+    return scores
