@@ -32,9 +32,7 @@ class AnalyseCreatorForm(forms.Form):
             "JSON from TikTok's web API, an Apify tiktok-scraper dataset, a tiktok-scraper "
             "collector file, or a creators CSV (one row per video)."
         ),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".json,.csv,application/json,text/csv"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.csv,application/json,text/csv"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

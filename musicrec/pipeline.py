@@ -68,8 +68,9 @@ def analyze_influencer_enqueue(
     """Create the Job and queue the analysis of one influencer, given exactly one of:
 
     - `handle`: fetched by the worker from the configured scraper source;
-    - `scrape`: decoded scrape JSON (any shape `parse_scrape` reads), parsed here first so a bad
-      one is refused before anything is queued (raises ScrapeError naming the JSON path);
+    - `scrape`: a decoded scrape (JSON of any shape `parse_scrape` reads, or a creators CSV's
+      text), parsed here first so a bad one is refused before anything is queued (raises
+      ScrapeError naming the JSON path or CSV line and column);
     - `author_id`: a creator already stored (after an import): analysis only, no fetch.
     """
     given = [name for name, value in (("handle", handle), ("scrape", scrape),

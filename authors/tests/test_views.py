@@ -19,7 +19,7 @@ from musicrec.core.jobs import job_create, job_finish, job_progress, job_start
 from musicrec.core.models import AnalysisStatus, Job
 from musicrec.ingest import scrape_store
 from musicrec.platforms.tiktok import parse_scrape_file
-from musicrec.tests.scrapes import apify_dataset
+from musicrec.tests.scrapes import CREATORS_CSV, apify_dataset
 from videos.models import Video
 
 pytestmark = pytest.mark.django_db
@@ -398,3 +398,24 @@ def test_figures_pair_each_value_with_its_formula():
     [figure] = presentation.figures({"regularity": 0.587}, (("regularity", "Regularity", "n"),))
     assert figure.value == 0.587
     assert figure.formula.startswith("1 / (1 + gap_cv)")
+
+
+def test_author_analyse_accepts_a_creators_csv(logged_in, django_capture_on_commit_callbacks):
+    upload = SimpleUploadedFile("creators.csv", CREATORS_CSV.read_bytes(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in.post(ANALYSE_URL, {"file": upload})
+    job = Job.objects.get()
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.is_finished and job.target_label == "@duc.runs"
+    assert Video.objects.count() == 7
+
+
+def test_author_analyse_bad_csv_names_line_and_column(logged_in):
+    content = CREATORS_CSV.read_bytes().replace(b"music_originality", b"music_original")
+    response = logged_in.post(ANALYSE_URL, {"file": as_file(content, "creators.csv")})
+    assert (
+        "creators.csv: line 1: missing column music_originality in the header"
+        in response.content.decode()
+    )
+    assert not (AuthorSource.objects.exists() or Job.objects.exists())

@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from authors.models import Author, AuthorSnapshot, AuthorSource
 from conftest import skip_or_fail
@@ -17,7 +15,7 @@ from musicrec.core.models import Platform
 from musicrec.ingest import scrape_store
 from musicrec.platforms.tiktok import parse_creators_csv, parse_scrape, parse_scrape_file
 from musicrec.tests.scrapes import CREATORS_CSV, creators_csv
-from musicrec.tests.test_ingest import statement_shapes
+from musicrec.tests.test_ingest import assert_same_statements, store_statements
 from videos.models import Video, VideoMusic, VideoSnapshot, VideoSource
 
 pytestmark = pytest.mark.django_db
@@ -169,13 +167,7 @@ def test_scrape_store_creators_csv_statements_do_not_depend_on_rows():
     many = parse_creators_csv(
         creators_csv(creators=30, videos_per_creator=20, seed=3, id_offset=100)
     )
-    with CaptureQueriesContext(connection) as small:
-        scrape_store(result=few)
-    with CaptureQueriesContext(connection) as large:
-        scrape_store(result=many)
-    assert statement_shapes(large.captured_queries) == statement_shapes(small.captured_queries)
-    if connection.vendor == "postgresql":
-        assert len(large.captured_queries) == len(small.captured_queries)
+    assert_same_statements(store_statements(few), store_statements(many))
 
 
 def test_scrape_store_imports_the_real_dev_creators():

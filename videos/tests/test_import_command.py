@@ -16,7 +16,7 @@ from authors.models import Author, AuthorSnapshot, AuthorSource
 from music.models import Music, MusicSource
 from musicrec.core.models import Job
 from musicrec.core.sizes import human_size
-from musicrec.tests.scrapes import apify_dataset
+from musicrec.tests.scrapes import CREATORS_CSV, apify_dataset
 from videos.models import Video, VideoMusic, VideoSnapshot, VideoSource
 
 pytestmark = pytest.mark.django_db
@@ -168,4 +168,41 @@ def test_import_tiktok_missing_path_and_bad_date(tmp_path):
     path = write(tmp_path / "feed.json", items(1))
     with pytest.raises(CommandError, match="not an ISO 8601 time"):
         call_command("import_tiktok", str(path), "--scraped-at", "last tuesday")
+    assert db_state() == dict.fromkeys(db_state(), 0)
+
+
+# --- Creators CSV --------------------------------------------------------------------------------
+
+
+def test_import_tiktok_reads_a_creators_csv_and_folders_of_them(tmp_path, capsys):
+    folder = tmp_path / "scrapes"
+    folder.mkdir()
+    shutil.copy(CREATORS_CSV, folder / "creators.csv")
+    write(folder / "feed.json", items(2))
+    call_command("import_tiktok", str(folder))
+    out = capsys.readouterr().out
+    assert out.startswith("Imported 2 files: 3 authors, 9 videos, "), out
+    assert "1 warnings (-v 2 lists them)" in out  # the CSV row without a sound
+    assert AuthorSource.objects.filter(external_id="@mai.bakes").exists()
+    assert VideoSource.objects.count() == 9
+
+
+def test_import_tiktok_bad_csv_row_names_file_line_column_and_writes_nothing(tmp_path):
+    lines = CREATORS_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].replace(",98K,", ",lots,")
+    bad = tmp_path / "creators.csv"
+    bad.write_text("".join(lines), encoding="utf-8")
+    good = write(tmp_path / "a_good.json", items(2))
+    with pytest.raises(CommandError) as error:
+        call_command("import_tiktok", str(good), str(bad))
+    assert f"{bad}: line 3 (row 2), column vid_nview: non-numeric count 'lots'" in str(
+        error.value
+    ), str(error.value)
+    assert db_state() == dict.fromkeys(db_state(), 0)
+
+
+def test_import_tiktok_csv_over_the_size_limit_writes_nothing(tmp_path, settings):
+    settings.SCRAPE_MAX_BYTES = 1000
+    with pytest.raises(CommandError, match="creator_videos.csv: file is "):
+        call_command("import_tiktok", str(CREATORS_CSV))
     assert db_state() == dict.fromkeys(db_state(), 0)

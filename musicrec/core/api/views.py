@@ -52,9 +52,10 @@ class JobDetailApi(generics.RetrieveAPIView):
 class AnalyzeTiktokApi(APIView):
     """Analyse a TikTok influencer on a worker: fetch by handle, or store a scrape you send.
 
-    The scrape (JSON body `scrape`, or an uploaded `file`) is read before anything is queued, so
-    a bad one is answered 400 naming the field, the JSON path and the reason. Then the answer is
-    202 with the Job to poll; the worker stores the scrape and runs the analyses.
+    The scrape (JSON body `scrape`, or an uploaded `file`: JSON or a creators CSV, told apart by
+    content) is read before anything is queued, so a bad one is answered 400 naming the field,
+    the JSON path or CSV line and column, and the reason. Then the answer is 202 with the Job to
+    poll; the worker stores the scrape and runs the analyses.
     """
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]

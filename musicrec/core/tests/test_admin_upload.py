@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from authors.models import AuthorSnapshot, AuthorSource
 from musicrec.core.models import Job
-from musicrec.tests.scrapes import apify_dataset
+from musicrec.tests.scrapes import CREATORS_CSV, apify_dataset
 from videos.models import Video, VideoSource
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +100,23 @@ def test_scrape_upload_file_over_the_limit(staff_client, settings):
     response = staff_client.post(URL, {"file": as_file(feed(3))})
     assert "over the 500 bytes limit" in response.content.decode()
     assert not AuthorSource.objects.exists()
+
+
+def test_scrape_upload_stores_a_creators_csv(staff_client):
+    upload = SimpleUploadedFile("creators.csv", CREATORS_CSV.read_bytes(), content_type="text/csv")
+    response = staff_client.post(URL, {"file": upload}, follow=True)
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any(t.startswith("Stored creators.csv: 2 authors, 7 videos, 4 sounds") for t in texts)
+    assert any("has no sound" in t for t in texts), texts  # the warning is shown
+    assert VideoSource.objects.count() == 7
+    assert AuthorSource.objects.filter(external_id="@mai.bakes").exists()
+
+
+def test_scrape_upload_bad_csv_row_names_line_and_column(staff_client):
+    content = CREATORS_CSV.read_bytes().replace(b"2025-05-03 09:30:00", b"2025-05-33 09:30:00")
+    upload = SimpleUploadedFile("creators.csv", content, content_type="text/csv")
+    response = staff_client.post(URL, {"file": upload, "analyze": "on"})
+    assert response.status_code == 200
+    where = "creators.csv: line 3 (row 2), column vid_postTime: "
+    assert where + "bad time &#x27;2025-05-33 09:30:00&#x27;" in response.content.decode()
+    assert not (AuthorSource.objects.exists() or Video.objects.exists() or Job.objects.exists())

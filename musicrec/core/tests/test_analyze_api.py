@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from authors.models import AuthorSource
 from musicrec.core.models import Job
-from musicrec.tests.scrapes import apify_dataset
+from musicrec.tests.scrapes import CREATORS_CSV, apify_dataset
 from videos.models import Video, VideoSource
 
 pytestmark = pytest.mark.django_db
@@ -163,14 +163,17 @@ def test_analyze_tiktok_file_that_is_not_json(auth_api_client):
     assert nothing_written()
 
 
-def test_analyze_tiktok_file_over_the_size_limit(auth_api_client, settings):
+@pytest.mark.parametrize(
+    ("name", "size"), [("big.json", "2.4 KB"), ("creators.csv", "1.7 KB")], ids=["json", "csv"]
+)
+def test_analyze_tiktok_file_over_the_size_limit(auth_api_client, settings, name, size):
     settings.SCRAPE_MAX_BYTES = 1000
-    content = json.dumps(scrape(3)).encode()
-    assert len(content) > 1000
-    response = auth_api_client.post(URL, upload("big.json", content), format="multipart")
+    csv = name.endswith(".csv")
+    content = CREATORS_CSV.read_bytes() if csv else json.dumps(scrape(3)).encode()
+    response = auth_api_client.post(URL, upload(name, content), format="multipart")
     assert response.status_code == 400
     (message,) = response.json()["file"]
-    assert message == "big.json: file is 2.4 KB, over the 1000 bytes limit"
+    assert message == f"{name}: file is {size}, over the 1000 bytes limit"
     assert nothing_written()
 
 
@@ -203,4 +206,42 @@ def test_analyze_tiktok_multipart_without_a_file(auth_api_client):
     response = auth_api_client.post(URL, {"note": "x"}, format="multipart")
     assert response.status_code == 400
     assert "file" in response.json()
+    assert nothing_written()
+
+
+# --- Creators CSV --------------------------------------------------------------------------------
+
+
+def csv_upload(name: str = "creators.csv", content: bytes | None = None) -> dict:
+    raw = CREATORS_CSV.read_bytes() if content is None else content
+    return {"file": SimpleUploadedFile(name, raw, content_type="text/csv")}
+
+
+def test_analyze_tiktok_creators_csv_upload_is_stored_and_its_main_creator_analysed(
+    auth_api_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = auth_api_client.post(URL, csv_upload(), format="multipart")
+    assert response.status_code == 202, response.json()
+    assert response.json()["job"]["target_label"] == "@duc.runs"  # the most videos
+    job = Job.objects.get()
+    job.refresh_from_db()
+    assert job.is_finished and job.status != Job.Status.FAILED, job.message
+    duc = AuthorSource.objects.get(external_id="@duc.runs")
+    assert (job.target_type, job.target_id) == ("author", str(duc.author_id))
+    assert (AuthorSource.objects.count(), VideoSource.objects.count()) == (2, 7)
+
+
+def test_analyze_tiktok_csv_is_recognised_by_content_whatever_its_name(auth_api_client):
+    response = auth_api_client.post(URL, csv_upload("export.json"), format="multipart")
+    assert response.status_code == 202, response.json()
+    assert response.json()["job"]["target_label"] == "@duc.runs"
+
+
+def test_analyze_tiktok_bad_csv_row_is_a_400_naming_file_line_column_and_reason(auth_api_client):
+    content = CREATORS_CSV.read_bytes().replace(b",98K,", b",lots,")
+    response = auth_api_client.post(URL, csv_upload(content=content), format="multipart")
+    assert response.status_code == 400
+    (message,) = response.json()["file"]
+    assert message == "creators.csv: line 3 (row 2), column vid_nview: non-numeric count 'lots'"
     assert nothing_written()

@@ -225,7 +225,8 @@ def test_creators_csv_extra_columns_and_missing_music_id_are_fine() -> None:
         ),
         pytest.param(
             with_cell(1, "music_nused", "many videos"),
-            "creators.csv: line 2 (row 1), column music_nused: non-numeric count 'many'",
+            "creators.csv: line 2 (row 1), column music_nused: bad usage count 'many videos' "
+            "(expected like '21.1K videos')",
             id="non-numeric-usage",
         ),
         pytest.param(

@@ -280,11 +280,11 @@ class _Row:
         text = self.cells[column].strip()
         if column == "vid_nshare" and text.casefold() == "share":
             return 0  # TikTok shows the button's label instead of "0"
-        if column == "music_nused":
-            text = _USES_SUFFIX.sub("", text)
         try:
-            return parse_count(text)
+            return parse_count(_USES_SUFFIX.sub("", text) if column == "music_nused" else text)
         except InvalidValue as error:
+            if column == "music_nused":
+                self.fail(column, f"bad usage count {text!r} (expected like '21.1K videos')")
             self.fail(column, str(error))
 
     def time(self, column: str) -> datetime | None:
