@@ -21,7 +21,7 @@ from musicrec.core.descriptors import GENRE_KEYS, MOOD_CENTRES
 
 from . import components as comp
 from .catalogue import ACOUSTIC_MOODS, CatalogueArrays
-from .crowd import CrowdScores
+from .crowd import CrowdFacts, CrowdScores
 from .reasons import TrackFacts, build_reasons
 from .targets import Brief, Context, Filters, Target, resolve_context
 from .weights import COMPONENTS, DEFAULT_WEIGHTS, Weights, validate_weights
@@ -250,30 +250,36 @@ def _score_catalogue(
 ) -> Scores:
     notices: list[str] = []
     ctx = resolve_context(request.target, request.brief, request.filters)
+    # A component without weight is not computed: it could not change the ranking, and the
+    # similarity and Gaussian ones are most of the cost of a pass over 100,000 tracks.
+    weighed = {name for name, w in request.weights.as_dict().items() if w > 0}
     parts: dict[str, np.ndarray] = {}
-    if ctx.tempo_range is not None:
+    if "tempo" in weighed and ctx.tempo_range is not None:
         parts["tempo"] = comp.tempo_component(arrays, ctx.tempo_range)
-    if ctx.mood_point is not None:
+    if "mood" in weighed and ctx.mood_point is not None:
         parts["mood"] = comp.mood_component(arrays, ctx.mood_point)
-    if ctx.genre_vector is not None:
+    if "genre" in weighed and ctx.genre_vector is not None:
         parts["genre"] = comp.genre_component(arrays, ctx.genre_vector)
-    if ctx.energy_target is not None or ctx.danceability_target is not None:
+    if "energy" in weighed and (
+        ctx.energy_target is not None or ctx.danceability_target is not None
+    ):
         parts["energy"] = comp.energy_component(arrays, ctx.energy_target, ctx.danceability_target)
-    parts["popularity"] = comp.popularity_component(arrays)
+    parts["popularity"] = comp.popularity_component(arrays)  # per catalogue, computed once
     parts["trend"] = comp.trend_component(arrays)
     for name, values in (crowd.as_components() if crowd is not None else {}).items():
         if values.shape != (arrays.size,):
             raise ValueError(f"{name} scores must have shape ({arrays.size},)")
-        parts[name] = np.clip(np.nan_to_num(values, nan=0.0), 0, 1)
-    if ctx.tier_lean is not None:
+        if name in weighed:
+            parts[name] = np.clip(np.nan_to_num(values, nan=0.0), 0, 1)
+    if "tier_fit" in weighed and ctx.tier_lean is not None:
         parts["tier_fit"] = comp.tier_fit_component(
             parts["popularity"], parts["trend"], ctx.tier_lean
         )
     kept_rows = arrays.rows_for(request.kept_ids)
-    if kept_rows.size:
+    if "kept_similarity" in weighed and kept_rows.size:
         parts["kept_similarity"] = comp.similarity_component(arrays, kept_rows)
     history = HistoryAnchors.of(arrays, request.history)
-    if history.rows.size:
+    if "history" in weighed and history.rows.size:
         parts["history"] = comp.similarity_component(arrays, history.rows, history.weights)
 
     total, effective, fallback = _weighted_total(parts, request.weights, ctx, arrays.size)
@@ -364,7 +370,9 @@ def _select_diverse(
     return pool[np.array(chosen, dtype=np.int64)], notices
 
 
-def _facts(arrays: CatalogueArrays, scores: Scores, row: int) -> TrackFacts:
+def _facts(
+    arrays: CatalogueArrays, scores: Scores, row: int, crowd_facts: CrowdFacts | None
+) -> TrackFacts:
     def known(column: np.ndarray) -> float | None:
         value = float(column[row])
         return None if math.isnan(value) else value
@@ -391,16 +399,10 @@ def _facts(arrays: CatalogueArrays, scores: Scores, row: int) -> TrackFacts:
     if arrays.early_trend[row]:
         rarity = 1.0 - (known(arrays.usage_pct) or 0.0)
         early = rarity > 0.5 and rarity >= float(scores.components["trend"][row]) - 1e-6
-    momentum = co_used = topic_term = None
-    crowd = scores.crowd
-    if crowd is not None and crowd.crowd is not None and crowd.query is not None:
-        if "momentum" in scores.components:
-            momentum = crowd.crowd.momentum_facts(crowd.query, row)
-        if "collaborative" in scores.components:
-            shared = crowd.crowd.co_used_with(crowd.query, row)
-            co_used = None if shared is None else (arrays.titles[shared[0]], shared[1])
-        if "topic" in scores.components:
-            topic_term = crowd.crowd.top_term(crowd.query, row)
+    crowd = crowd_facts or CrowdFacts()
+    co_used = None
+    if crowd.co_used is not None:
+        co_used = (arrays.titles[crowd.co_used[0]], crowd.co_used[1])
     return TrackFacts(
         title=arrays.titles[row],
         artist=arrays.artists[row],
@@ -419,9 +421,9 @@ def _facts(arrays: CatalogueArrays, scores: Scores, row: int) -> TrackFacts:
         early_pick=early,
         kept_like=kept_like,
         history_like=history_like,
-        momentum=momentum,
+        momentum=crowd.momentum,
         co_used=co_used,
-        topic_term=topic_term,
+        topic_term=crowd.topic_term,
     )
 
 
@@ -449,6 +451,10 @@ def recommend(
         notices.append("No track passes the exclusions and filters of this request.")
     elif candidates < request.limit:
         notices.append(f"Only {candidates} tracks pass the exclusions and filters.")
+    crowd_facts: dict[int, CrowdFacts] = {}
+    crowd = scores.crowd
+    if crowd is not None and crowd.crowd is not None and crowd.query is not None:
+        crowd_facts = crowd.crowd.facts(crowd.query, rows.tolist(), list(scores.components))
     items = []
     for rank, row in enumerate(rows.tolist(), start=1):
         components = {name: round(float(v[row]), 4) for name, v in scores.components.items()}
@@ -461,7 +467,7 @@ def recommend(
                 score=round(float(scores.total[row]), 4),
                 components=components,
                 reasons=build_reasons(
-                    _facts(arrays, scores, row),
+                    _facts(arrays, scores, row, crowd_facts.get(row)),
                     components,
                     scores.effective_weights,
                     scores.context,

@@ -613,12 +613,20 @@ def test_reweigh_equals_scoring_again_with_the_other_weights():
     arrays = CatalogueArrays.build(random_catalogue(300, seed=4))
     target = Target(tempo_bpm=120.0, energy=0.6, genres={"pop": 1.0}, follower_count=20_000)
     crowd = CrowdScores(momentum=np.random.default_rng(2).random(arrays.size).astype(np.float32))
-    first = score_catalogue(arrays, Request(target=target), crowd=crowd)
+    everything = validate_weights(dict.fromkeys(DEFAULT_WEIGHTS, 1.0))
+    first = score_catalogue(arrays, Request(target=target, weights=everything), crowd=crowd)
     other = validate_weights({"genre": 0.0, "momentum": 0.5, "popularity": 0.3})
     again = score_catalogue(arrays, Request(target=target, weights=other), crowd=crowd)
     reweighed = reweigh(first, other)
     assert reweighed.effective_weights == again.effective_weights
     assert reweighed.total == pytest.approx(again.total, abs=1e-6)
+
+
+def test_components_without_weight_are_not_computed():
+    arrays = CatalogueArrays.build(random_catalogue(50, seed=5))
+    target = Target(tempo_bpm=120.0, energy=0.6, genres={"pop": 1.0})
+    scores = score_catalogue(arrays, Request(target=target, weights=only(genre=1.0)))
+    assert set(scores.components) == {"genre", "popularity", "trend"}
 
 
 # --- Equality with the per-row loop -------------------------------------------------------------

@@ -29,7 +29,7 @@ from recommendations.evaluation import (
 )
 from recommendations.services.runs import parse_weights
 from recommendations.targets import Target
-from recommendations.weights import COMPONENTS, DEFAULT_WEIGHTS, Weights
+from recommendations.weights import COMPONENTS, Weights
 
 from .protocols import TARGET_KINDS, Case
 
@@ -53,6 +53,8 @@ SEARCH_GRID: dict[str, tuple[float, ...]] = {
 SEARCH_ROUNDS = 3
 
 Method = Callable[[Case], list[int]]
+# Scored with every component weighed, so that any weights can be applied afterwards.
+ALL_COMPONENTS = Weights(**dict.fromkeys(COMPONENTS, 1.0))
 
 
 # --- The engine ----------------------------------------------------------------------------------
@@ -70,7 +72,7 @@ class EngineScores:
         if found is None:
             request = Request(
                 target=case.target,
-                weights=Weights(**DEFAULT_WEIGHTS),
+                weights=ALL_COMPONENTS,
                 limit=k,
                 exclude_ids=case.excluded,
                 history=case.history,
