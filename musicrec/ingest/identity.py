@@ -12,8 +12,9 @@ Before a scrape's authors are stored, `resolve_handle_keys` joins the two:
   snapshots stay one. If the numeric id is already stored too (the account was renamed between
   the two scrapes), both are kept and a warning asks a curator to merge them.
 
-Handles are compared case-insensitively, as TikTok does. Two statements at most, whatever the
-size of the scrape: one read, and one update when an account is re-keyed.
+Handles are compared case-insensitively, as TikTok does. A fixed number of statements whatever
+the size of the scrape: one read, and when accounts are re-keyed one more read (is the id
+stored already?) and one update.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def _rename(result: ScrapeResult, aliases: dict[str, str]) -> ScrapeResult:
         authors=[
             replace(a, external_id=aliases.get(a.external_id, a.external_id))
             for a in result.authors
-        ],  # fmt: skip
+        ],
         videos=[
             replace(v, author_external_id=aliases[v.author_external_id])
             if v.author_external_id in aliases
