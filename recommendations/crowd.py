@@ -72,6 +72,22 @@ class MomentumFacts:
 
 
 @dataclass(frozen=True)
+class Trending:
+    """Per catalogue row, how many creators used the track lately (see `Crowd.trending`)."""
+
+    moment: float  # day number the counts are as of
+    last_7d: np.ndarray  # int32
+    last_28d: np.ndarray
+    prior_28d: np.ndarray  # the 28 days before the last 28
+    weekly: np.ndarray  # (rows, weeks) int32, oldest week first, the last ends at the moment
+
+    @property
+    def growth_28d(self) -> np.ndarray:
+        """ln((last 28 d + 1) / (prior 28 d + 1)): positive when the sound is rising."""
+        return np.log((self.last_28d + 1.0) / (self.prior_28d + 1.0)).astype(np.float32)
+
+
+@dataclass(frozen=True)
 class CrowdFacts:
     """What the reasons quote about one listed track."""
 
@@ -231,7 +247,9 @@ class Crowd:
         per_creator = self.creators_by_track @ (own * inv)
         if query.creator is not None:
             per_creator[query.creator] = 0.0
-        return _scaled((self._track_transpose @ per_creator) * inv)
+        scores = (self._track_transpose @ per_creator) * inv
+        scores[own > 0] = 0.0  # already used: never recommended, so never the scale's top
+        return _scaled(scores)
 
     def _query_terms(self, query: CrowdQuery) -> tuple[np.ndarray, np.ndarray]:
         """(term ids, weights): (1 + ln count) x idf over creators, for the terms we know."""
@@ -287,6 +305,35 @@ class Crowd:
             keep = u.creator[window] != exclude
         pairs = np.unique(self._pairs[2][window][keep])
         return np.bincount(self._pairs[1][pairs], minlength=u.n_tracks).astype(np.float32)
+
+    def trending(self, moment: float, *, weeks: int = 12) -> Trending:
+        """Every track's uses across all creators up to `moment`: distinct creators in the last
+        7 and 28 days and in the 28 before, and per week for the last `weeks` (for sparklines).
+        The trending page sorts these; nothing here depends on who asks."""
+        u = self.usage
+        window = self._window(moment - 7.0 * weeks, moment)
+        creator, track, of_use = self._pairs
+        age = moment - u.day[window]
+        week = np.minimum((age // 7.0).astype(np.int64), weeks - 1)
+        # One vote per creator, track and week (their latest use in it).
+        key = of_use[window].astype(np.int64) * weeks + week
+        keys = np.unique(key)
+        pairs, weeks_ago = keys // weeks, keys % weeks
+        per_week = np.zeros((u.n_tracks, weeks), dtype=np.int32)
+        np.add.at(per_week, (track[pairs], weeks - 1 - weeks_ago), 1)
+
+        def creators_within(days: float, older_than: float = 0.0) -> np.ndarray:
+            chosen = (age <= days) & (age > older_than) if older_than else age <= days
+            distinct = np.unique(of_use[window][chosen])
+            return np.bincount(track[distinct], minlength=u.n_tracks).astype(np.int32)
+
+        return Trending(
+            moment=moment,
+            last_7d=creators_within(STAT_WINDOWS[0]),
+            last_28d=creators_within(STAT_WINDOWS[1]),
+            prior_28d=creators_within(2 * STAT_WINDOWS[1], STAT_WINDOWS[1]),
+            weekly=per_week,
+        )
 
     # --- What reasons quote --------------------------------------------------------------------
 

@@ -131,10 +131,18 @@ class BriefForm(forms.Form):
     include_used = forms.BooleanField(label="Include tracks already used", required=False)
     limit = forms.IntegerField(label="How many", initial=10, min_value=1, max_value=MAX_LIMIT)
 
-    def __init__(self, *args: Any, videos: list[tuple[int, str]] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        videos: list[tuple[int, str]] = (),
+        defaults: dict[str, float] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["video"].choices = [("", "The creator's whole profile"), *videos]
-        defaults = getattr(settings, "RECOMMENDER_WEIGHTS", {})
+        if defaults is None:
+            defaults = getattr(settings, "RECOMMENDER_WEIGHTS", {})
+        self.defaults = dict(defaults)
         for name in COMPONENTS:
             label, help_text = component_help(name)
             bounds = f"{label} weight must be a number from 0 to {MAX_WEIGHT:g}."
@@ -156,8 +164,8 @@ class BriefForm(forms.Form):
             self.add_error(
                 "tempo_max", f"Tempo to ({high:g}) must not be below tempo from ({low:g})."
             )
-        weights = self.weights()
-        if len(weights) == len(COMPONENTS) and not any(v > 0 for v in weights.values()):
+        weights = {**self.defaults, **self.weights()}
+        if not any(v > 0 for v in weights.values()):
             self.add_error(None, "At least one weight must be above 0.")
         return data
 
@@ -169,12 +177,14 @@ class BriefForm(forms.Form):
         return [self[f"weight_{name}"] for name in COMPONENTS]
 
     def weights(self) -> dict[str, float]:
-        """The weights given (a blank input keeps that component's default)."""
+        """The weights the marketer changed (a blank or untouched input keeps that component's
+        default, so the service still picks the default set that fits the request)."""
         cleaned = getattr(self, "cleaned_data", {})
+        changed = set(self.changed_data) if self.is_bound else set()
         return {
             name: cleaned[f"weight_{name}"]
             for name in COMPONENTS
-            if cleaned.get(f"weight_{name}") is not None
+            if cleaned.get(f"weight_{name}") is not None and f"weight_{name}" in changed
         }
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -306,9 +316,10 @@ def recommendation_creator(request: HttpRequest, author_id: int) -> HttpResponse
     """Brief a run for a creator; htmx posts get the results partial, plain posts redirect."""
     author = _author_or_404(author_id)
     videos = _video_choices(author_id)
+    defaults = services.author_default_weights(author)
     run = None
     if request.method == "POST":
-        form = BriefForm(request.POST, videos=videos)
+        form = BriefForm(request.POST, videos=videos, defaults=defaults)
         if form.is_valid():
             try:
                 run = services.recommendation_generate(
@@ -344,7 +355,7 @@ def recommendation_creator(request: HttpRequest, author_id: int) -> HttpResponse
             )
         status = 400
     else:
-        form = BriefForm(videos=videos)
+        form = BriefForm(videos=videos, defaults=defaults)
         status = 200
         if run_id := request.GET.get("run", "").strip():
             run = selectors.run_get(int(run_id)) if run_id.isdigit() else None

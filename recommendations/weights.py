@@ -47,7 +47,27 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "kept_similarity": 0.04,
     "history": 0.0,
 }
+# The second default set, for requests with nothing to match on content: a creator or video
+# without a content profile and no brief, which is every creator whose videos come without audio
+# (the real 2025 timelines). Learnt by the same search on the validation split of those creators,
+# both protocols (docs/evaluation.md, "Two default weight sets"): the crowd components lead. The
+# content weights are irrelevant here (those components never apply) and are kept as above so a
+# brief added later is read the usual way.
+CROWD_WEIGHTS: dict[str, float] = {
+    **DEFAULT_WEIGHTS,
+    "popularity": 0.05,
+    "momentum": 0.15,
+    "topic": 0.2,
+    "tier_fit": 0.2,
+}
 MAX_WEIGHT = 100.0
+
+
+def default_weights(*, content: bool) -> dict[str, float]:
+    """The default set a request starts from: content-led when it has something to match on
+    content (a content profile or a brief), crowd-led otherwise. One rule for every data set and
+    request, decided by what the request holds, never by which data is being evaluated."""
+    return dict(DEFAULT_WEIGHTS if content else CROWD_WEIGHTS)
 
 
 @dataclass(frozen=True)
@@ -77,13 +97,15 @@ class Weights:
         return {k: round(v / total, 4) for k, v in values.items()}
 
 
-def validate_weights(values: Mapping[str, object] | None) -> Weights:
+def validate_weights(
+    values: Mapping[str, object] | None, *, defaults: Mapping[str, float] | None = None
+) -> Weights:
     """Defaults overridden by `values`; raises ValueError naming the first bad key or value.
 
     A partial mapping overrides only the keys it names, so `{"trend": 0.4}` means "the defaults,
     with more trend". Values must be finite numbers in 0..MAX_WEIGHT and at least one positive.
     """
-    merged = dict(DEFAULT_WEIGHTS)
+    merged = dict(DEFAULT_WEIGHTS if defaults is None else defaults)
     for key, value in (values or {}).items():
         if key not in DEFAULT_WEIGHTS:
             raise ValueError(f"unknown weight '{key}'; expected one of: {', '.join(COMPONENTS)}")

@@ -316,9 +316,11 @@ SPOTIFY_MAX_RETRIES = env.int("SPOTIFY_MAX_RETRIES", default=3)
 
 # Default component weights (chosen by `manage.py evaluate_recommender --search`, see
 # docs/engine.md); a request may override any of them.
-from recommendations.weights import DEFAULT_WEIGHTS  # noqa: E402
+from recommendations.weights import CROWD_WEIGHTS, DEFAULT_WEIGHTS  # noqa: E402
 
+# The default weights for requests with content to match, and for those without (docs/engine.md).
 RECOMMENDER_WEIGHTS = dict(DEFAULT_WEIGHTS)
+RECOMMENDER_CROWD_WEIGHTS = dict(CROWD_WEIGHTS)
 # How long a worker trusts its catalogue version stamp before reading it again (seconds). The
 # stamp costs a few aggregate queries (about 80 ms on SQLite at 20,000 tracks), so production
 # reads it at most this often; development and tests (DJANGO_DEBUG) read it on every request.

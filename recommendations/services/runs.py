@@ -39,7 +39,7 @@ from recommendations.models import Feedback, RecommendationItem, RecommendationR
 from recommendations.profile_targets import author_target, best_used_tracks, video_target
 from recommendations.targets import Brief, Filters, Target
 from recommendations.usage import day_number
-from recommendations.weights import Weights, validate_weights
+from recommendations.weights import Weights, default_weights, validate_weights
 from videos.models import VideoContentAnalysis
 
 # Bump when scoring, weights semantics or reasons change, so stored runs can be told apart.
@@ -99,23 +99,40 @@ def parse_filters(value: Filters | Mapping[str, Any] | None) -> Filters:
         raise ValidationError({"filters": str(exc)}) from None
 
 
-def parse_weights(value: Weights | Mapping[str, object] | None) -> Weights:
-    """The settings' defaults (`RECOMMENDER_WEIGHTS`) overridden by the request's weights.
+def parse_weights(value: Weights | Mapping[str, object] | None, *, content: bool = True) -> Weights:
+    """The settings' defaults overridden by the request's weights.
 
-    Raises ValidationError naming the bad key and value.
+    The defaults are `RECOMMENDER_WEIGHTS` when the request has something to match on content
+    (`content`: a content profile or a brief) and `RECOMMENDER_CROWD_WEIGHTS` when it has not
+    (`weights.default_weights`). Raises ValidationError naming the bad key and value.
     """
     if isinstance(value, Weights):
         return value
+    name = "RECOMMENDER_WEIGHTS" if content else "RECOMMENDER_CROWD_WEIGHTS"
     try:
-        defaults = validate_weights(getattr(settings, "RECOMMENDER_WEIGHTS", None)).as_dict()
+        configured = getattr(settings, name, None) or default_weights(content=content)
+        defaults = validate_weights(configured).as_dict()
     except ValueError as exc:
-        raise ImproperlyConfigured(f"RECOMMENDER_WEIGHTS: {exc}") from None
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
     try:
         if value is not None and not isinstance(value, Mapping):
             raise ValueError(f"weights must be an object of numbers, got {value!r}")
-        return validate_weights({**defaults, **dict(value or {})})
+        return validate_weights(dict(value or {}), defaults=defaults)
     except ValueError as exc:
         raise ValidationError({"weights": str(exc)}) from None
+
+
+def author_default_weights(author: Author) -> dict[str, float]:
+    """The default weights a request for this creator starts from (before any brief)."""
+    target = author_engine_target(author)
+    return parse_weights(None, content=has_content(target, None)).as_dict()
+
+
+def has_content(target: Target | None, brief: Brief | None) -> bool:
+    """Whether a request has something to match on content: which default weights apply."""
+    return bool(target is not None and target.has_content) or (
+        brief is not None and not brief.is_empty
+    )
 
 
 def video_fields(analysis: VideoContentAnalysis | None) -> dict[str, Any]:
@@ -193,7 +210,7 @@ def recommendation_generate(
     `params` keep what was asked plus `effective_weights` and `candidates` from the engine.
     """
     started = time.perf_counter()
-    weights_used = parse_weights(weights)
+    parse_weights(weights)  # bad weights are refused before anything is looked up
     brief_used = parse_brief(brief)
     filters_used = parse_filters(filters)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
@@ -245,7 +262,7 @@ def recommendation_generate(
     request = Request(
         target=target,
         brief=brief_used,
-        weights=weights_used,
+        weights=parse_weights(weights, content=has_content(target, brief_used)),
         limit=limit,
         exclude_ids=frozenset(used),
         rejected_ids=frozenset(rejected),

@@ -10,7 +10,7 @@ from django.test import override_settings
 from recommendations.models import Feedback, RecommendationRun
 from recommendations.services import TargetMissing, feedback_record, recommendation_generate
 from recommendations.tests.db_catalogue import add_video_analysis, make_catalogue, make_creator
-from recommendations.weights import DEFAULT_WEIGHTS
+from recommendations.weights import CROWD_WEIGHTS, DEFAULT_WEIGHTS
 from videos.models import VideoSource
 
 pytestmark = pytest.mark.django_db
@@ -204,6 +204,29 @@ def test_settings_weights_are_the_defaults(catalogue):
     run = recommendation_generate(author_id=luna.pk)
     assert run.weights["genre"] == 0
     assert "genre" not in run.params["effective_weights"]
+
+
+def _normalised(weights: dict[str, float]) -> dict[str, float]:
+    total = sum(weights.values())
+    return {k: round(v / total, 4) for k, v in weights.items()}
+
+
+def test_a_creator_without_content_starts_from_the_crowd_led_weights(catalogue):
+    """Which default set applies is decided by what the request holds: a content profile (or a
+    brief) gets the content-led set, a creator known only by the sounds they used the crowd-led
+    one, and request weights override whichever applies."""
+    pop = catalogue.tracks["dance-pop"]
+    plain = make_creator("plain", None, used=[pop[0]])
+    make_creator("mira", "dance-pop", used=[pop[0], pop[1]])
+    run = recommendation_generate(author_id=plain.pk, limit=5)
+    assert run.weights == _normalised(CROWD_WEIGHTS)
+    assert "momentum" in run.params["effective_weights"]  # mira used a track just now
+    analysed = recommendation_generate(author_id=make_creator("luna", "dance-pop").pk)
+    assert analysed.weights == _normalised(DEFAULT_WEIGHTS)
+    briefed = recommendation_generate(author_id=plain.pk, brief={"genres": ["pop"]})
+    assert briefed.weights == _normalised(DEFAULT_WEIGHTS)
+    more_trend = recommendation_generate(author_id=plain.pk, weights={"trend": 1.0})
+    assert more_trend.weights == _normalised({**CROWD_WEIGHTS, "trend": 1.0})
 
 
 def test_feedback_record_upserts_one_verdict_per_creator_and_track(catalogue, user):

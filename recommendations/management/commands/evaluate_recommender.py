@@ -137,7 +137,9 @@ class Command(BaseCommand):
 
 def format_report(report: EvaluationReport) -> str:
     lines = [
-        "Engine weights: " + ", ".join(f"{n} {w:.2f}" for n, w in report.weights.items() if w),
+        f"Engine weights, {kind} (cases {'with' if kind == 'content-led' else 'without'} a "
+        "content profile): " + ", ".join(f"{n} {w:.2f}" for n, w in weights.items() if w)
+        for kind, weights in report.weights.items()
     ]
     for protocol in report.protocols:
         lines += ["", *format_protocol(protocol, report.k, report.split)]

@@ -82,12 +82,20 @@ class EngineScores:
         return found
 
 
-def engine_method(weights: Weights, k: int, cache: EngineScores | None = None) -> Method:
-    """The production ranking (components, weights, diversity) without building reasons."""
+def engine_method(
+    weights: Mapping[str, float] | None, k: int, cache: EngineScores | None = None
+) -> Method:
+    """The production ranking (components, weights, diversity) without building reasons.
+
+    `weights` override the default set each case starts from, chosen as a live request's is
+    (`runs.parse_weights`: content-led when the case has a content profile, crowd-led when not).
+    """
     scores = cache or EngineScores()
+    resolved = {content: parse_weights(weights, content=content) for content in (True, False)}
 
     def run(case: Case) -> list[int]:
-        return ranked_ids(case.view.arrays, reweigh(scores.of(case, k), weights), k)
+        chosen = resolved[case.target.has_content]
+        return ranked_ids(case.view.arrays, reweigh(scores.of(case, k), chosen), k)
 
     return run
 
@@ -203,9 +211,9 @@ def evaluate_methods(
     arrays: CatalogueArrays,
     shares: Mapping[int, float],
     *,
-    weights: Weights,
+    weights: Mapping[str, float] | None,
     k: int = 10,
-    extra_engines: Mapping[str, Weights] | None = None,
+    extra_engines: Mapping[str, Mapping[str, float]] | None = None,
     cache: EngineScores | None = None,
 ) -> list[MethodResult]:
     """Every method on the same cases, per target kind (creator profile, video)."""
@@ -247,7 +255,7 @@ def search_weights(
     cache = cache or EngineScores()
 
     def evaluate(weights: dict[str, float]) -> float:
-        method = engine_method(parse_weights(weights), k, cache)
+        method = engine_method(weights, k, cache)
         means = []
         for group in groups:
             lists = [method(c) for c in group]

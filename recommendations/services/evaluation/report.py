@@ -19,7 +19,6 @@ from recommendations.evaluation import GridSearchResult, popularity_shares
 from recommendations.services.runs import parse_weights
 from recommendations.targets import Target
 from recommendations.usage import Usage
-from recommendations.weights import Weights
 from videos.models import VideoMusic
 
 from .methods import EngineScores, MethodResult, evaluate_methods, search_weights
@@ -49,7 +48,7 @@ class ProtocolReport:
 class EvaluationReport:
     k: int
     split: str
-    weights: dict[str, float]
+    weights: dict[str, dict[str, float]]  # the two default sets with the overrides, normalised
     protocols: list[ProtocolReport]
     search: GridSearchResult | None = None
     searched_weights: dict[str, float] = field(default_factory=dict)
@@ -94,6 +93,13 @@ def _groups(cases: Sequence[Case]) -> list[list[Case]]:
     ]
 
 
+def _crowd_led(cases: Mapping[str, Sequence[Case]]) -> bool:
+    """Whether most cases start from the crowd-led defaults (no content profile): where a weight
+    search should start from."""
+    flags = [c.target.has_content for group in cases.values() for c in group]
+    return sum(flags) < len(flags) / 2
+
+
 def recommender_evaluate(
     *,
     protocols: Sequence[str] = (LEAVE_ONE_OUT,),
@@ -118,18 +124,19 @@ def recommender_evaluate(
             raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}, got {protocol!r}")
     data = stored_data(engine_data().arrays)
     cases = {p: protocol_cases(data, p, min_videos=min_videos) for p in protocols}
-    used_weights = parse_weights(weights)
+    parse_weights(weights)  # bad weights are refused before anything is computed
     cache = EngineScores()
     found = None
-    extra: dict[str, Weights] = {}
+    extra: dict[str, dict[str, float]] = {}
     if search:
         validation = [c for p in protocols for c in cases[p] if c.split == "validation"]
         groups = _groups(validation)
         for export in search_also:
             imported = [c for c in cases_import(export) if c.split == "validation"]
             groups += _groups(imported)
-        found = search_weights(groups, start=used_weights.as_dict(), k=k, cache=cache)
-        extra["engine (searched)"] = parse_weights(found.best_weights)
+        start = parse_weights(weights, content=not _crowd_led(cases)).as_dict()
+        found = search_weights(groups, start=start, k=k, cache=cache)
+        extra["engine (searched)"] = found.best_weights
     shares = usage_shares(data.arrays)
     reports = []
     for protocol in protocols:
@@ -144,7 +151,7 @@ def recommender_evaluate(
                     chosen,
                     data.arrays,
                     shares,
-                    weights=used_weights,
+                    weights=weights,
                     k=k,
                     extra_engines=extra,
                     cache=cache,
@@ -154,7 +161,10 @@ def recommender_evaluate(
     return EvaluationReport(
         k=k,
         split=split,
-        weights=used_weights.normalised(),
+        weights={
+            "content-led": parse_weights(weights, content=True).normalised(),
+            "crowd-led": parse_weights(weights, content=False).normalised(),
+        },
         protocols=reports,
         search=found,
         searched_weights=parse_weights(found.best_weights).normalised() if found else {},
