@@ -16,7 +16,7 @@ from authors.models import Author, AuthorSnapshot, AuthorSource
 from music.models import Music, MusicSource
 from musicrec.core.models import Job
 from musicrec.core.sizes import human_size
-from musicrec.tests.scrapes import CREATORS_CSV, apify_dataset
+from musicrec.tests.scrapes import CREATORS_CSV, apify_dataset, creators_csv
 from videos.models import Video, VideoMusic, VideoSnapshot, VideoSource
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +95,18 @@ def test_import_tiktok_analyze_queues_one_job_per_creator(
     )
     assert job.target_id == str(Author.objects.get().pk)
     assert len(callbacks) == 1  # sent to the worker once the import commits
+
+
+def test_import_tiktok_analyze_queues_every_creator_of_a_creators_csv(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    path = tmp_path / "creators.csv"
+    path.write_text(creators_csv(creators=3, videos_per_creator=4), encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call_command("import_tiktok", str(path), "--analyze")
+    labels = sorted(Job.objects.values_list("target_label", flat=True))
+    assert labels == ["@csv_creator_0", "@csv_creator_1", "@csv_creator_2"]
+    assert len(callbacks) == 3
 
 
 def _bad(tmp_path: Path, name: str) -> tuple[Path, str, str]:

@@ -69,7 +69,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--analyze",
             action="store_true",
-            help="Also queue the analysis of each file's creator (a worker runs it).",
+            help="Also queue the analysis of every creator with videos in the files (a worker "
+            "runs them).",
         )
 
     def handle(self, *args, **options) -> None:
@@ -101,8 +102,12 @@ class Command(BaseCommand):
                 summary = scrape_store(
                     result=result, scraped_at=override, media_base=options["media_base"]
                 )
-                if summary.main_author_id is not None:
-                    creators[summary.main_author_id] = None
+                # Every creator with videos in the file, not only its main one: a creators CSV
+                # holds hundreds of timelines.
+                for video in result.videos:
+                    author_id = summary.authors_by_scrape_id.get(video.author_external_id)
+                    if author_id is not None:
+                        creators[author_id] = None
                 if options["verbosity"] > 1:
                     self.stdout.write(f"{path}: {summary.describe()}")
                 if total is None:
