@@ -31,6 +31,12 @@ GROWTH_MIX = (0.6, 0.4)
 # a riser nobody on TikTok uses yet scores 1 and one already everywhere scores near 0.
 
 
+def _unknown_as_zero(scores: np.ndarray) -> np.ndarray:
+    """NaN (an unknown track value) scores 0, in place. Scores are never negative, so fmax with
+    0 does it in one pass (fmax skips NaN); nan_to_num takes three times as long."""
+    return np.fmax(scores, np.float32(0.0), out=scores)
+
+
 def tempo_octaves(tempo_range: tuple[float, float]) -> tuple[tuple[float, float], ...]:
     """The octave factors to try: none beyond 1 for an open range ("over 140 BPM"), which any
     track would reach by doubling."""
@@ -39,26 +45,43 @@ def tempo_octaves(tempo_range: tuple[float, float]) -> tuple[tuple[float, float]
 
 
 def tempo_component(arrays: CatalogueArrays, tempo_range: tuple[float, float]) -> np.ndarray:
-    """max over octave factors of penalty * exp(-d^2 / 2 tol^2), taken inside one exp."""
+    """max over octave factors of penalty * exp(-d^2 / 2 tol^2), taken inside one exp.
+
+    For a closed range the distance to [lo + s, hi + s] (log2, shifted by the octave s) is
+    max(|t - centre - s| - half width, 0), so each octave costs a few in-place passes over one
+    buffer; an open range ("over 140 BPM") keeps the one-sided form.
+    """
     low, high = tempo_range
-    log_low = np.float32(math.log2(low)) if low > 0 else np.float32(-np.inf)
-    log_high = np.float32(math.log2(high)) if math.isfinite(high) else np.float32(np.inf)
     t = arrays.log2_tempo
     scale = np.float32(-0.5 / TEMPO_TOLERANCE**2)
-    exponents = []
-    for factor, penalty in tempo_octaves(tempo_range):
-        shift = np.float32(math.log2(factor))
-        exponent = np.maximum(log_low + shift - t, t - (log_high + shift))
-        np.maximum(exponent, np.float32(0.0), out=exponent)
-        exponent *= exponent
-        exponent *= scale
-        exponent += np.float32(math.log(penalty))
-        exponents.append(exponent)
-    best = exponents[0]
-    for exponent in exponents[1:]:
-        np.maximum(best, exponent, out=best)
+    octaves = tempo_octaves(tempo_range)
+    if len(octaves) == 1:  # an open range: compared at f = 1 only
+        log_low = np.float32(math.log2(low)) if low > 0 else np.float32(-np.inf)
+        log_high = np.float32(math.log2(high)) if math.isfinite(high) else np.float32(np.inf)
+        best = np.maximum(log_low - t, t - log_high)
+        np.maximum(best, np.float32(0.0), out=best)
+        best *= best
+        best *= scale
+    else:
+        centre = (math.log2(low) + math.log2(high)) / 2
+        half = np.float32((math.log2(high) - math.log2(low)) / 2)
+        offset = t - np.float32(centre)
+        best = np.full(arrays.size, -np.inf, dtype=np.float32)
+        distance = np.empty(arrays.size, dtype=np.float32)
+        for factor, penalty in octaves:
+            np.subtract(offset, np.float32(math.log2(factor)), out=distance)
+            np.abs(distance, out=distance)
+            if half > 0:
+                distance -= half
+                np.maximum(distance, np.float32(0.0), out=distance)
+            distance *= distance
+            distance *= scale
+            if penalty != 1.0:
+                distance += np.float32(math.log(penalty))
+            np.maximum(best, distance, out=best)
+        # An unknown tempo (NaN) stays NaN through maximum and exp; _unknown_as_zero makes it 0.
     np.exp(best, out=best)
-    return np.nan_to_num(best, nan=0.0, copy=False)
+    return _unknown_as_zero(best)
 
 
 def mood_component(arrays: CatalogueArrays, point: tuple[float, float]) -> np.ndarray:
@@ -69,7 +92,7 @@ def mood_component(arrays: CatalogueArrays, point: tuple[float, float]) -> np.nd
     dv += da
     dv *= np.float32(-0.5 / MOOD_SCORE_WIDTH**2)
     np.exp(dv, out=dv)
-    return np.nan_to_num(dv, nan=0.0, copy=False)
+    return _unknown_as_zero(dv)
 
 
 def genre_component(arrays: CatalogueArrays, vector: np.ndarray) -> np.ndarray:
@@ -82,7 +105,7 @@ def closeness(values: np.ndarray, target: float, width: float) -> np.ndarray:
     diff *= diff
     diff *= np.float32(-0.5 / width**2)
     np.exp(diff, out=diff)
-    return np.nan_to_num(diff, nan=0.0, copy=False)
+    return _unknown_as_zero(diff)
 
 
 def energy_component(

@@ -106,6 +106,9 @@ class CrowdScores:
     topic: np.ndarray | None = None
     crowd: Crowd | None = None
     query: CrowdQuery | None = None
+    # True when the arrays come from `Crowd` (float32, 0-1, no NaN): the engine then uses them
+    # as they are instead of cleaning a copy.
+    clean: bool = False
 
     def as_components(self) -> dict[str, np.ndarray]:
         parts = {name: getattr(self, name) for name in CROWD_COMPONENTS}
@@ -213,15 +216,21 @@ class Crowd:
         days = u.day[window]
         if days.size == 0:
             return np.zeros(u.n_tracks, dtype=np.float32)
-        pos = np.clip(np.searchsorted(refs, days), 1, max(refs.size - 1, 1))
-        distance = np.abs(days - refs[np.minimum(pos, refs.size - 1)])
-        if refs.size > 1:
-            np.minimum(distance, np.abs(days - refs[pos - 1]), out=distance)
-        weight = np.exp(-distance / MOMENTUM_TAU_DAYS)
+        # The uses are sorted by day, so the uses closest to each reference day form one slice
+        # (cut at the midpoints between reference days): one subtraction per use.
+        distance = np.empty(days.size, dtype=np.float64)
+        ends = [*np.searchsorted(days, (refs[1:] + refs[:-1]) / 2).tolist(), days.size]
+        start = 0
+        for ref, end in zip(refs.tolist(), ends, strict=True):
+            np.subtract(days[start:end], ref, out=distance[start:end])
+            start = end
+        weight = np.abs(distance, out=distance).astype(np.float32)
+        weight *= np.float32(-1.0 / MOMENTUM_TAU_DAYS)
+        np.exp(weight, out=weight)
         if query.creator is not None:
             weight[u.creator[window] == query.creator] = 0.0
         creator, track, of_use = self._pairs
-        closest = np.zeros(creator.size, dtype=np.float64)
+        closest = np.zeros(creator.size, dtype=np.float32)
         np.maximum.at(closest, of_use[window], weight)
         near = np.bincount(track, weights=closest, minlength=u.n_tracks)
         return (near / (near + MOMENTUM_HALF)).astype(np.float32)
@@ -338,44 +347,62 @@ class Crowd:
     # --- What reasons quote --------------------------------------------------------------------
 
     def facts(
-        self, query: CrowdQuery, rows: Sequence[int], names: Sequence[str]
+        self, query: CrowdQuery, wanted: Mapping[str, Sequence[int]]
     ) -> dict[int, CrowdFacts]:
-        """What the reasons of the listed rows quote, for the crowd components in `names`, in
-        one pass per component (a list has 10-100 rows; the catalogue 100,000)."""
-        rows = [int(r) for r in rows]
-        momentum = self._momentum_facts(query, rows) if "momentum" in names else {}
-        co_used = self._co_used(query, rows) if "collaborative" in names else {}
-        terms = self._top_terms(query, rows) if "topic" in names else {}
+        """What the reasons of listed rows quote: `wanted` names, per crowd component, the rows
+        whose reasons may cite it. One pass per component (a list has 10-100 rows; the
+        catalogue 100,000)."""
+        momentum = self._momentum_facts(query, list(wanted.get("momentum", ())))
+        co_used = self._co_used(query, list(wanted.get("collaborative", ())))
+        terms = self._top_terms(query, list(wanted.get("topic", ())))
+        rows = {int(r) for listed in wanted.values() for r in listed}
         return {
             row: CrowdFacts(momentum.get(row), co_used.get(row), terms.get(row)) for row in rows
         }
 
     def _momentum_facts(self, query: CrowdQuery, rows: list[int]) -> dict[int, MomentumFacts]:
+        if not rows:
+            return {}
         u = self.usage
         window = self._window(query.moment - 2 * STAT_WINDOWS[1], query.moment)
-        mask = np.isin(u.track[window], rows)
+        listed = np.unique(np.asarray(rows, dtype=np.int64))
+        mask = np.isin(u.track[window], listed)
         if query.creator is not None:
             mask &= u.creator[window] != query.creator
-        tracks, days, creators = u.track[window][mask], u.day[window][mask], u.creator[window][mask]
+        days = u.day[window][mask]
+        pairs = self._pairs[2][window][mask]  # each use's (creator, track) pair
         age = query.moment - days
         refs = self._reference_days(query)[:-1]
         near = np.zeros(days.size, dtype=bool)
         if refs.size and days.size:
-            near = np.abs(days[:, None] - refs[None, :]).min(axis=1) <= MOMENTUM_TAU_DAYS
-        out = {}
-        for row in rows:
-            mine = tracks == row
+            pos = np.clip(np.searchsorted(refs, days), 1, max(refs.size - 1, 1))
+            gap = np.abs(days - refs[np.minimum(pos, refs.size - 1)])
+            if refs.size > 1:
+                np.minimum(gap, np.abs(days - refs[pos - 1]), out=gap)
+            near = gap <= MOMENTUM_TAU_DAYS
+        pair_track = self._pairs[1]
 
-            def distinct(selected: np.ndarray, mine: np.ndarray = mine) -> int:
-                return int(np.unique(creators[mine & selected]).size)
+        def distinct(selected: np.ndarray) -> np.ndarray:
+            """Per listed track, the distinct creators among the selected uses: each (creator,
+            track) pair is marked once, cheaper than sorting the uses of popular tracks."""
+            marked = np.zeros(pair_track.size, dtype=bool)
+            marked[pairs[selected]] = True
+            tracks = pair_track[np.flatnonzero(marked)]
+            return np.bincount(np.searchsorted(listed, tracks), minlength=listed.size)
 
-            out[row] = MomentumFacts(
-                last_7d=distinct(age <= STAT_WINDOWS[0]),
-                last_28d=distinct(age <= STAT_WINDOWS[1]),
-                prior_28d=distinct(age > STAT_WINDOWS[1]),
-                near_posts=distinct(near),
+        last_7d = distinct(age <= STAT_WINDOWS[0])
+        last_28d = distinct(age <= STAT_WINDOWS[1])
+        prior = distinct(age > STAT_WINDOWS[1])
+        near_posts = distinct(near)
+        return {
+            int(row): MomentumFacts(
+                last_7d=int(last_7d[i]),
+                last_28d=int(last_28d[i]),
+                prior_28d=int(prior[i]),
+                near_posts=int(near_posts[i]),
             )
-        return out
+            for i, row in enumerate(listed.tolist())
+        }
 
     def _co_used(self, query: CrowdQuery, rows: list[int]) -> dict[int, tuple[int, int]]:
         """Per listed row, (own track row, creators who used both) for the own track sharing
@@ -384,12 +411,10 @@ class Crowd:
         if own.size == 0 or not rows:
             return {}
         by_track = self._track_transpose
-        listed, mine = by_track[rows], by_track[own]
-        if query.creator is not None:  # the creator's own column never counts
-            keep = np.ones(self.usage.n_creators, dtype=np.float32)
-            keep[query.creator] = 0.0
-            listed = listed @ sp.diags(keep)
-        shared = (listed @ mine.T).toarray()
+        shared = (by_track[rows] @ by_track[own].T).toarray()
+        if query.creator is not None:  # the creator asking never counts as a shared creator
+            theirs = self.creators_by_track[query.creator].toarray().ravel()
+            shared -= theirs[rows][:, None] * theirs[own][None, :]
         best = shared.argmax(axis=1)
         return {
             row: (int(own[best[i]]), int(shared[i, best[i]]))
@@ -462,7 +487,7 @@ def crowd_scores(
     crowd: Crowd | None, query: CrowdQuery | None, wanted: Sequence[str]
 ) -> CrowdScores:
     """The crowd components named in `wanted` (those with a weight above 0), for `query`."""
-    scores = CrowdScores(crowd=crowd, query=query)
+    scores = CrowdScores(crowd=crowd, query=query, clean=True)
     if crowd is None or query is None or crowd.usage.size == 0:
         return scores
     if "momentum" in wanted:

@@ -21,8 +21,8 @@ from musicrec.core.descriptors import GENRE_KEYS, MOOD_CENTRES
 
 from . import components as comp
 from .catalogue import ACOUSTIC_MOODS, CatalogueArrays
-from .crowd import CrowdFacts, CrowdScores
-from .reasons import TrackFacts, build_reasons
+from .crowd import CROWD_COMPONENTS, CrowdFacts, CrowdScores
+from .reasons import MAX_REASONS, TrackFacts, build_reasons, citable
 from .targets import Brief, Context, Filters, Target, resolve_context
 from .weights import COMPONENTS, DEFAULT_WEIGHTS, Weights, validate_weights
 
@@ -211,8 +211,10 @@ def _weighted_total(
     total_weight = sum(active.values())
     effective = {name: w / total_weight for name, w in active.items()}
     total = np.zeros(size, dtype=np.float32)
+    scaled = np.empty(size, dtype=np.float32)  # one buffer for every term: no temporaries
     for name, weight in effective.items():
-        total += np.float32(weight) * parts[name]
+        np.multiply(parts[name], np.float32(weight), out=scaled)
+        total += scaled
     return total, {k: round(v, 4) for k, v in effective.items()}, fallback
 
 
@@ -269,8 +271,12 @@ def _score_catalogue(
     for name, values in (crowd.as_components() if crowd is not None else {}).items():
         if values.shape != (arrays.size,):
             raise ValueError(f"{name} scores must have shape ({arrays.size},)")
-        if name in weighed:
-            parts[name] = np.clip(np.nan_to_num(values, nan=0.0), 0, 1)
+        if name in weighed and crowd.clean:
+            parts[name] = values
+        elif name in weighed:
+            # Clipped into 0-1 with NaN as 0 (fmax skips NaN) in two passes.
+            clean = np.fmax(values, np.float32(0.0), dtype=np.float32)
+            parts[name] = np.fmin(clean, np.float32(1.0), out=clean)
     if "tier_fit" in weighed and ctx.tier_lean is not None:
         parts["tier_fit"] = comp.tier_fit_component(
             parts["popularity"], parts["trend"], ctx.tier_lean
@@ -427,6 +433,22 @@ def _facts(
     )
 
 
+def _crowd_facts(
+    scores: Scores, components_of: Mapping[int, Mapping[str, float]]
+) -> dict[int, CrowdFacts]:
+    """The crowd numbers the listed rows' reasons may quote, computed only for the crowd
+    components among each row's few strongest citable ones (a reason cites at most three)."""
+    crowd = scores.crowd
+    if crowd is None or crowd.crowd is None or crowd.query is None:
+        return {}
+    wanted: dict[str, list[int]] = {}
+    for row, components in components_of.items():
+        for name in citable(components, scores.effective_weights)[: MAX_REASONS + 1]:
+            if name in CROWD_COMPONENTS:
+                wanted.setdefault(name, []).append(row)
+    return crowd.crowd.facts(crowd.query, wanted) if wanted else {}
+
+
 def ranked_ids(
     arrays: CatalogueArrays, scores: Scores, limit: int, diversity: float = DEFAULT_DIVERSITY
 ) -> list[int]:
@@ -451,13 +473,14 @@ def recommend(
         notices.append("No track passes the exclusions and filters of this request.")
     elif candidates < request.limit:
         notices.append(f"Only {candidates} tracks pass the exclusions and filters.")
-    crowd_facts: dict[int, CrowdFacts] = {}
-    crowd = scores.crowd
-    if crowd is not None and crowd.crowd is not None and crowd.query is not None:
-        crowd_facts = crowd.crowd.facts(crowd.query, rows.tolist(), list(scores.components))
+    components_of = {
+        row: {name: round(float(v[row]), 4) for name, v in scores.components.items()}
+        for row in rows.tolist()
+    }
+    crowd_facts = _crowd_facts(scores, components_of)
     items = []
     for rank, row in enumerate(rows.tolist(), start=1):
-        components = {name: round(float(v[row]), 4) for name, v in scores.components.items()}
+        components = components_of[row]
         items.append(
             ResultItem(
                 rank=rank,

@@ -294,6 +294,15 @@ def _facts_line(f: TrackFacts) -> str | None:
     return ", ".join(parts) if parts else None
 
 
+def citable(components: Mapping[str, float], weights: Mapping[str, float]) -> list[str]:
+    """The components a reason may cite, strongest weighted contribution first."""
+    ranked = sorted(
+        (c for c in components if weights.get(c, 0) > 0),
+        key=lambda c: -weights[c] * components[c],
+    )
+    return [name for name in ranked if components[name] >= REASON_MIN.get(name, 0.5)]
+
+
 def build_reasons(
     facts: TrackFacts,
     components: Mapping[str, float],
@@ -305,14 +314,8 @@ def build_reasons(
     Falls back to plain facts (genre, tempo, popularity) when fewer than two components fit well
     enough to cite, so every item still tells the marketer what it is.
     """
-    ranked = sorted(
-        (c for c in components if weights.get(c, 0) > 0),
-        key=lambda c: -weights[c] * components[c],
-    )
     reasons: list[str] = []
-    for name in ranked:
-        if components[name] < REASON_MIN.get(name, 0.5):
-            continue
+    for name in citable(components, weights):
         if (text := BUILDERS[name](facts, ctx, components[name])) and text not in reasons:
             reasons.append(text)
         if len(reasons) == MAX_REASONS:

@@ -12,7 +12,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django_htmx.http import reswap, retarget
 
 from music import selectors as music_selectors
 from music.models import Music
+from musicrec.core import roles
 from musicrec.core.descriptors import GENRES, MOODS
 from recommendations import selectors, services
 from recommendations.engine import MAX_LIMIT
@@ -312,8 +314,11 @@ def _previous_runs(author_id: int) -> list[RecommendationRun]:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(roles.VIEW_RUNS, raise_exception=True)
 def recommendation_creator(request: HttpRequest, author_id: int) -> HttpResponse:
     """Brief a run for a creator; htmx posts get the results partial, plain posts redirect."""
+    if request.method == "POST" and not request.user.has_perm(roles.RECOMMEND):
+        raise PermissionDenied("Your role cannot ask for recommendations.")
     author = _author_or_404(author_id)
     videos = _video_choices(author_id)
     defaults = services.author_default_weights(author)
@@ -371,6 +376,7 @@ def _form_context(author: Any, form: BriefForm) -> dict[str, Any]:
     return {"author": author, "form": form, "max_limit": MAX_LIMIT}
 
 
+@permission_required(roles.VIEW_RUNS, raise_exception=True)
 def recommendation_run(request: HttpRequest, run_id: int) -> HttpResponse:
     """A stored run, read-only: what was asked, the weights, the ranked tracks and verdicts."""
     run = selectors.run_get(run_id)
@@ -380,6 +386,7 @@ def recommendation_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(roles.GIVE_FEEDBACK, raise_exception=True)
 def recommendation_feedback(request: HttpRequest, run_id: int, item_id: int) -> HttpResponse:
     """Keep or reject one recommended track; htmx gets the updated card back."""
     verdict = request.POST.get("verdict", "")

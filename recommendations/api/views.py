@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from musicrec.core import roles
 from recommendations import selectors, services
 from recommendations.api.serializers import (
     AuthorRecommendationsQuerySerializer,
@@ -36,6 +37,9 @@ def _run_response(run_id: int, code: int = status.HTTP_200_OK) -> Response:
 
 class AuthorRecommendationsApi(APIView):
     """Tracks for a creator, ranked by fit with their content profile; stores the run."""
+
+    required_permissions = {"GET": (roles.RECOMMEND,)}
+    throttle_scope = "recommend"
 
     @extend_schema(
         operation_id="author_recommendations",
@@ -75,6 +79,9 @@ class AuthorRecommendationsApi(APIView):
 
 class RecommendMusicApi(APIView):
     """Tracks for a creator, one of their videos, or a brief; stores the run."""
+
+    required_permissions = {"POST": (roles.RECOMMEND,)}
+    throttle_scope = "recommend"
 
     @extend_schema(
         operation_id="recommend_music",
@@ -122,6 +129,8 @@ class RecommendMusicApi(APIView):
 
 class RecommendationFeedbackApi(APIView):
     """Keep or reject a recommended track for the run's creator."""
+
+    required_permissions = {"POST": (roles.GIVE_FEEDBACK,)}
 
     @extend_schema(
         operation_id="recommendation_feedback",
@@ -195,6 +204,9 @@ IGNORED_PARAMETERS = {"market", "format"}
 class SpotifyRecommendationsApi(APIView):
     """Spotify's `GET /v1/recommendations`, answered from our catalogue."""
 
+    required_permissions = {"GET": (roles.RECOMMEND,)}
+    throttle_scope = "recommend"
+
     @extend_schema(
         operation_id="spotify_compatible_recommendations",
         parameters=[
@@ -246,6 +258,8 @@ class SpotifyRecommendationsApi(APIView):
 
 class GenreSeedsApi(APIView):
     """The genre seeds the Spotify-compatible endpoint accepts."""
+
+    required_permissions = {"GET": (roles.VIEW_MUSIC,)}
 
     @extend_schema(operation_id="available_genre_seeds", responses=GenreSeedsSerializer)
     def get(self, request: Request) -> Response:

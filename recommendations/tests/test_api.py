@@ -41,12 +41,12 @@ def feedback_url(run_id: int, item_id: int) -> str:
 
 
 def test_every_endpoint_requires_authentication(api_client, luna):
-    # 403, not 401: session authentication comes first and sends no WWW-Authenticate challenge.
-    assert api_client.get(author_url(luna.pk)).status_code == 403
-    assert api_client.post(RECOMMEND_URL, {"author": luna.pk}).status_code == 403
-    assert api_client.post(feedback_url(1, 1), {"verdict": "keep"}).status_code == 403
-    assert api_client.get(SPOTIFY_URL, {"seed_genres": "pop"}).status_code == 403
-    assert api_client.get(GENRES_URL).status_code == 403
+    # 401 with a token challenge: token authentication comes first.
+    assert api_client.get(author_url(luna.pk)).status_code == 401
+    assert api_client.post(RECOMMEND_URL, {"author": luna.pk}).status_code == 401
+    assert api_client.post(feedback_url(1, 1), {"verdict": "keep"}).status_code == 401
+    assert api_client.get(SPOTIFY_URL, {"seed_genres": "pop"}).status_code == 401
+    assert api_client.get(GENRES_URL)["WWW-Authenticate"] == "Token"
     assert not RecommendationRun.objects.exists()
 
 

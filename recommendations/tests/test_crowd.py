@@ -130,7 +130,7 @@ def test_facts_quote_the_numbers_behind_each_component():
     query = creator_query(
         crowd.usage, author_id=1, moment=101.0, post_days=[60.0], terms={"#cooking": 1.0}
     )
-    facts = crowd.facts(query, [2, 4], ["momentum", "collaborative", "topic"])
+    facts = crowd.facts(query, dict.fromkeys(["momentum", "collaborative", "topic"], [2, 4]))
     assert facts[4].momentum.last_7d == 1 and facts[4].momentum.last_28d == 1
     assert facts[2].momentum.last_7d == 1 and facts[2].momentum.near_posts == 1
     assert facts[2].co_used == (0, 1)  # author 2 used our track 0 and track 2
