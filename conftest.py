@@ -13,9 +13,24 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
 (ROOT / "var").mkdir(exist_ok=True)
 
 
+def make_user(django_user_model, username: str, role: str | None):
+    """A user with the password every test uses, in one role's group (None: no role at all)."""
+    from musicrec.core.roles import user_set_role
+
+    user = django_user_model.objects.create_user(username=username, password="pass-1234-word")
+    return user_set_role(user, role) if role else user
+
+
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user(username="marketer", password="pass-1234-word")
+    """A marketer: reads everything, analyses creators, recommends, gives feedback, exports."""
+    return make_user(django_user_model, "marketer", "marketer")
+
+
+@pytest.fixture
+def curator_user(django_user_model):
+    """A curator: a marketer who also edits in the admin, re-runs analyses and retries jobs."""
+    return make_user(django_user_model, "curator-role", "curator")
 
 
 @pytest.fixture
@@ -35,6 +50,12 @@ def api_client():
 @pytest.fixture
 def auth_api_client(api_client, user):
     api_client.force_authenticate(user=user)
+    return api_client
+
+
+@pytest.fixture
+def curator_api_client(api_client, curator_user):
+    api_client.force_authenticate(user=curator_user)
     return api_client
 
 

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from authors import services
 from authors.analysis import METRIC_FORMULAS
 from authors.models import Author, AuthorAnalysis, AuthorSnapshot, AuthorSource
+from musicrec.core.admin_roles import RerunAnalysesMixin
 
 
 def _count(value: float) -> str:
@@ -110,7 +111,7 @@ class AnalysisDisplay:
         return format_html('<pre style="white-space: pre-wrap; margin: 0">{}</pre>', text)
 
 
-@admin.action(description="Re-run profile analysis")
+@admin.action(description="Re-run profile analysis", permissions=["rerun"])
 def rerun_profile_analysis(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     """Queue the analysis of each selected creator on a worker (after this request commits)."""
     author_ids = list(
@@ -159,7 +160,7 @@ class AuthorAnalysisInline(AnalysisDisplay, admin.StackedInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(RerunAnalysesMixin, admin.ModelAdmin):
     list_display = ["name", "is_creator", "is_artist", "handles", "analysis_summary", "created_at"]
     list_filter = ["is_creator", "is_artist", "sources__platform", "analysis__tier"]
     search_fields = ["name", "sources__handle", "sources__external_id"]
@@ -222,7 +223,7 @@ class AuthorSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthorAnalysis)
-class AuthorAnalysisAdmin(AnalysisDisplay, admin.ModelAdmin):
+class AuthorAnalysisAdmin(RerunAnalysesMixin, AnalysisDisplay, admin.ModelAdmin):
     """Read-only: analyses are computed, never typed in. Re-run them instead."""
 
     list_display = [

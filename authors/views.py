@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, OrderBy
@@ -22,7 +23,7 @@ from authors.analysis import METRIC_FORMULAS, TIERS
 from authors.filters import AuthorFilter
 from authors.forms import AnalyseCreatorForm
 from musicrec import pipeline
-from musicrec.core import job_selectors
+from musicrec.core import job_selectors, roles
 from musicrec.core.descriptors import CATEGORIES
 from musicrec.core.models import Job
 from musicrec.platforms.tiktok import ScrapeError
@@ -49,6 +50,7 @@ DEFAULT_SORT = "followers"
 
 
 @require_GET
+@permission_required(roles.VIEW_CREATORS, raise_exception=True)
 @vary_on_headers("HX-Request")
 def author_list(request: HttpRequest) -> HttpResponse:
     """Creators with their key figures: search, tier and category filters, sort, pages."""
@@ -83,6 +85,7 @@ def author_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required(roles.VIEW_CREATORS, raise_exception=True)
 def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
     """One creator: profile header, every stored figure with its formula, charts, videos."""
     author = selectors.author_get(author_id)
@@ -123,6 +126,7 @@ def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(roles.RERUN_ANALYSES, raise_exception=True)
 def author_reanalyse(request: HttpRequest, author_id: int) -> HttpResponse:
     """Queue the creator's profile analysis as a Job and follow its progress."""
     if selectors.author_get(author_id) is None:
@@ -135,6 +139,7 @@ def author_reanalyse(request: HttpRequest, author_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(roles.ANALYSE_CREATORS, raise_exception=True)
 def author_analyse(request: HttpRequest) -> HttpResponse:
     """A handle or a scrape file in, a Job out: the same service the analyze-tiktok API calls."""
     posted = request.method == "POST"
@@ -164,6 +169,7 @@ def _enqueue(request: HttpRequest, form: AnalyseCreatorForm) -> Job | None:
 
 
 @require_GET
+@permission_required(roles.VIEW_JOBS, raise_exception=True)
 @vary_on_headers("HX-Request")
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """A Job's progress; htmx polls the status partial every second until it finishes."""

@@ -17,6 +17,7 @@ from music.services.features import music_analysis_enqueue
 from music.services.genre import genre_choices, music_features_set_genre
 from music.services.merge import music_merge
 from music.services.spotify import music_enrichment_enqueue, spotify_enabled
+from musicrec.core.admin_roles import RerunAnalysesMixin
 from musicrec.core.relations import related_or_none
 
 MERGE_TEMPLATE = "admin/music/merge_confirmation.html"
@@ -60,7 +61,7 @@ class MusicFeaturesInline(admin.StackedInline):
 
 
 @admin.register(Music)
-class MusicAdmin(admin.ModelAdmin):
+class MusicAdmin(RerunAnalysesMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "artist_name",
@@ -101,7 +102,7 @@ class MusicAdmin(admin.ModelAdmin):
         features = related_or_none(obj, "features")
         return f"{features.tempo_bpm:.1f}" if features and features.tempo_bpm else "—"
 
-    @admin.action(description="Re-run audio analysis")
+    @admin.action(description="Re-run audio analysis", permissions=["rerun"])
     def reanalyze(self, request: HttpRequest, queryset: QuerySet[Music]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         job = music_analysis_enqueue(music_ids=ids, force=True, user=request.user)
@@ -109,7 +110,7 @@ class MusicAdmin(admin.ModelAdmin):
             request, f"Queued the audio analysis of {len(ids)} track(s) as job {job.pk}."
         )
 
-    @admin.action(description="Match on Spotify")
+    @admin.action(description="Match on Spotify", permissions=["change"])
     def match_on_spotify(self, request: HttpRequest, queryset: QuerySet[Music]) -> None:
         if not spotify_enabled():
             self.message_user(
@@ -124,7 +125,9 @@ class MusicAdmin(admin.ModelAdmin):
             request, f"Queued Spotify matching of {len(ids)} track(s) as job {job.pk}."
         )
 
-    @admin.action(description="Merge selected music into the first")
+    @admin.action(
+        description="Merge selected music into the first", permissions=["change", "delete"]
+    )
     def merge_selected(
         self, request: HttpRequest, queryset: QuerySet[Music]
     ) -> HttpResponse | None:
@@ -213,7 +216,7 @@ class MusicFeaturesForm(forms.ModelForm):
 
 
 @admin.register(MusicFeatures)
-class MusicFeaturesAdmin(admin.ModelAdmin):
+class MusicFeaturesAdmin(RerunAnalysesMixin, admin.ModelAdmin):
     """Measured values are read-only; a curator may set the genre."""
 
     form = MusicFeaturesForm
@@ -260,7 +263,7 @@ class MusicFeaturesAdmin(admin.ModelAdmin):
             for name in ("genre", "genre_source", "genre_confidence", "genres"):
                 setattr(obj, name, getattr(updated, name))
 
-    @admin.action(description="Re-run audio analysis")
+    @admin.action(description="Re-run audio analysis", permissions=["rerun"])
     def reanalyze(self, request: HttpRequest, queryset: QuerySet[MusicFeatures]) -> None:
         ids = list(queryset.values_list("music_id", flat=True))
         job = music_analysis_enqueue(music_ids=ids, force=True, user=request.user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.shortcuts import render
 from music import selectors
 from music.filters import MusicFilter
 from music.models import Music, MusicFeatures
+from musicrec.core import roles
 from musicrec.core.models import Platform
 from musicrec.core.relations import related_or_none
 from videos import selectors as video_selectors
@@ -54,6 +56,7 @@ class MusicPageFilter(MusicFilter):
 CHECKBOXES = {"business_safe": "commercial_ok", "originals": "originals", "early": "early_trend"}
 
 
+@permission_required(roles.VIEW_MUSIC, raise_exception=True)
 def music_list(request: HttpRequest) -> HttpResponse:
     """The catalogue: search, filters, sort and pages; htmx requests get the table only."""
     data = request.GET.copy()
@@ -83,6 +86,7 @@ def music_list(request: HttpRequest) -> HttpResponse:
     return render(request, "music/list.html", context)
 
 
+@permission_required(roles.VIEW_MUSIC, raise_exception=True)
 def music_detail(request: HttpRequest, music_id: int) -> HttpResponse:
     """One track: features with their source and status, genre, popularity, trend, who used it."""
     music = selectors.music_get(music_id)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from musicrec.core.admin_roles import RerunAnalysesMixin
 from musicrec.core.descriptors import CATEGORIES
 from videos import services
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSnapshot, VideoSource
@@ -27,7 +28,7 @@ def category_label(analysis: VideoContentAnalysis | None) -> str:
     return f"{name} ({', '.join(parts)})"
 
 
-@admin.action(description="Re-run content analysis")
+@admin.action(description="Re-run content analysis", permissions=["rerun"])
 def rerun_content_analysis(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     """Queue the content analysis of the selected videos on a worker, as one Job."""
     field = "video_id" if queryset.model is VideoContentAnalysis else "pk"
@@ -106,7 +107,7 @@ def _pretty(data: object) -> str:
 
 
 @admin.register(Video)
-class VideoAdmin(admin.ModelAdmin):
+class VideoAdmin(RerunAnalysesMixin, admin.ModelAdmin):
     list_display = ["__str__", "author", "posted_at", "duration_s", "content_category", "mood"]
     list_filter = ["sources__platform", "content_analysis__category", "content_analysis__status"]
     search_fields = ["caption", "sources__external_id", "author__name"]
@@ -171,7 +172,7 @@ class VideoMusicAdmin(admin.ModelAdmin):
 
 
 @admin.register(VideoContentAnalysis)
-class VideoContentAnalysisAdmin(admin.ModelAdmin):
+class VideoContentAnalysisAdmin(RerunAnalysesMixin, admin.ModelAdmin):
     list_display = [
         "video",
         "status",

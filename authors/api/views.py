@@ -21,6 +21,7 @@ from authors.api.serializers import (
 )
 from authors.filters import AuthorFilter
 from authors.models import Author, AuthorAnalysis
+from musicrec.core import roles
 from musicrec.core.api.responses import JOB_ACCEPTED, job_accepted
 from musicrec.filters import NullsLastOrderingFilter
 
@@ -40,6 +41,7 @@ class AuthorListApi(generics.ListAPIView):
     """
 
     serializer_class = AuthorSerializer
+    required_permissions = {"GET": (roles.VIEW_CREATORS,)}
     filter_backends = [DjangoFilterBackend, NullsLastOrderingFilter]
     filterset_class = AuthorFilter
     ordering_fields = [
@@ -60,6 +62,7 @@ class AuthorDetailApi(generics.RetrieveAPIView):
     """One author with every platform account and the full stored profile analysis."""
 
     serializer_class = AuthorDetailSerializer
+    required_permissions = {"GET": (roles.VIEW_CREATORS,)}
 
     def get_queryset(self) -> QuerySet[Author]:
         return selectors.author_detail_list()
@@ -89,6 +92,7 @@ class AuthorAnalysisApi(generics.RetrieveAPIView):
     """
 
     serializer_class = AuthorAnalysisSerializer
+    required_permissions = {"GET": (roles.VIEW_CREATORS,)}
 
     def get_queryset(self) -> QuerySet[AuthorAnalysis]:
         return AuthorAnalysis.objects.select_related("author")
@@ -109,6 +113,9 @@ class AuthorAnalysisApi(generics.RetrieveAPIView):
 
 class AuthorAnalyzeApi(APIView):
     """Run the profile analysis of one creator on a worker; poll the returned Job."""
+
+    required_permissions = {"POST": (roles.RERUN_ANALYSES,)}
+    throttle_scope = "analyze"
 
     @extend_schema(
         request=None,

@@ -235,13 +235,13 @@ def test_author_analysis_of_an_empty_profile(auth_api_client) -> None:
 
 
 def test_author_analyze_returns_a_job_the_worker_runs(
-    auth_api_client, user, django_capture_on_commit_callbacks
+    curator_api_client, curator_user, django_capture_on_commit_callbacks
 ) -> None:
     author = AuthorSourceFactory(followers=12_000).author
     video = VideoFactory(author=author, posted_at=timezone.now() - timedelta(days=1))
     VideoSourceFactory(video=video, views=2_000)
     with django_capture_on_commit_callbacks(execute=True):
-        response = auth_api_client.post(reverse("api-v1:author-analyze", args=[author.pk]))
+        response = curator_api_client.post(reverse("api-v1:author-analyze", args=[author.pk]))
     assert response.status_code == 202
     body = response.json()
     assert response["Location"] == f"/api/v1/jobs/{body['id']}"
@@ -251,14 +251,14 @@ def test_author_analyze_returns_a_job_the_worker_runs(
         str(author.pk),
     )
     job = Job.objects.get(pk=body["id"])
-    assert job.status == Job.Status.SUCCEEDED and job.created_by == user
+    assert job.status == Job.Status.SUCCEEDED and job.created_by == curator_user
     analysis = AuthorAnalysis.objects.get(author=author)
     assert analysis.videos_analysed == 1 and analysis.tier == "micro"
-    served = auth_api_client.get(reverse("api-v1:author-analysis", args=[author.pk])).json()
+    served = curator_api_client.get(reverse("api-v1:author-analysis", args=[author.pk])).json()
     assert served["reach"]["followers"] == 12_000
 
 
-def test_author_analyze_unknown_author_is_404(auth_api_client) -> None:
-    response = auth_api_client.post(reverse("api-v1:author-analyze", args=[999]))
+def test_author_analyze_unknown_author_is_404(curator_api_client) -> None:
+    response = curator_api_client.post(reverse("api-v1:author-analyze", args=[999]))
     assert response.status_code == 404
     assert not Job.objects.exists()

@@ -21,6 +21,7 @@ from music.api.serializers import (
 from music.filters import MusicFilter
 from music.models import Music
 from music.services.features import music_analysis_enqueue
+from musicrec.core import roles
 from musicrec.core.api.responses import INVALID_BODY, JOB_ACCEPTED, job_accepted
 from musicrec.filters import NullsLastOrderingFilter
 
@@ -41,6 +42,7 @@ class MusicListApi(generics.ListAPIView):
     """
 
     serializer_class = MusicSerializer
+    required_permissions = {"GET": (roles.VIEW_MUSIC,)}
     filter_backends = [DjangoFilterBackend, NullsLastOrderingFilter]
     filterset_class = MusicFilter
     ordering_fields = ["popularity", "tempo", "title"]
@@ -56,6 +58,7 @@ class MusicDetailApi(generics.RetrieveAPIView):
     and confidence of each label, and its popularity and trend figures."""
 
     serializer_class = MusicDetailSerializer
+    required_permissions = {"GET": (roles.VIEW_MUSIC,)}
 
     def get_queryset(self) -> QuerySet[Music]:
         return selectors.music_detail_list()
@@ -70,6 +73,9 @@ class MusicDetailApi(generics.RetrieveAPIView):
 
 class MusicAnalyzeApi(APIView):
     """Analyse one track's audio again on a worker (features, genre, moods); poll the Job."""
+
+    required_permissions = {"POST": (roles.RERUN_ANALYSES,)}
+    throttle_scope = "analyze"
 
     @extend_schema(
         request=MusicAnalyzeRequestSerializer,

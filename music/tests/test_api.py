@@ -174,28 +174,30 @@ def test_music_detail_unknown_track_is_404(auth_api_client):
     assert response.json() == {"detail": "No track with id 999999."}
 
 
-def test_music_analyze_queues_a_job(auth_api_client, user, django_capture_on_commit_callbacks):
+def test_music_analyze_queues_a_job(
+    curator_api_client, curator_user, django_capture_on_commit_callbacks
+):
     music = MusicFactory(title="Queued", artist_name="Band")
     url = reverse("api-v1:music-analyze", args=[music.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = auth_api_client.post(url, {"force": False}, format="json")
+        response = curator_api_client.post(url, {"force": False}, format="json")
 
     assert response.status_code == 202
     body = response.json()
     assert response["Location"] == reverse("api-v1:job-detail", args=[body["id"]])
     assert body["kind"] == "music_features"
     job = Job.objects.get(pk=body["id"])
-    assert job.created_by == user
+    assert job.created_by == curator_user
     assert job.target_label == "Queued — Band"
     assert job.is_finished  # sync mode in tests: the task ran on commit
     assert MusicFeatures.objects.filter(music=music).exists()
 
 
-def test_music_analyze_validates_the_body_and_the_track(auth_api_client):
+def test_music_analyze_validates_the_body_and_the_track(curator_api_client):
     music = MusicFactory()
     url = reverse("api-v1:music-analyze", args=[music.pk])
-    bad = auth_api_client.post(url, {"force": "sometimes"}, format="json")
+    bad = curator_api_client.post(url, {"force": "sometimes"}, format="json")
     assert bad.status_code == 400 and "force" in bad.json()
-    missing = auth_api_client.post(reverse("api-v1:music-analyze", args=[999_999]), {})
+    missing = curator_api_client.post(reverse("api-v1:music-analyze", args=[999_999]), {})
     assert missing.status_code == 404

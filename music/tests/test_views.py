@@ -123,12 +123,13 @@ def test_music_list_says_what_to_do_when_empty(logged_in):
 def test_music_list_query_count_does_not_grow_with_rows(logged_in, django_assert_max_num_queries):
     for i in range(3):
         _track(f"Few {i}")
-    # session, user, count, the page of tracks with features and artist
-    with django_assert_max_num_queries(4):
+    # session, user, permissions (user's, groups'), count, the page of tracks with features and
+    # artist
+    with django_assert_max_num_queries(6):
         logged_in.get(LIST)
     for i in range(20):
         _track(f"Many {i}")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         logged_in.get(LIST)
 
 
@@ -164,8 +165,9 @@ def test_music_detail_shows_features_sources_trend_and_who_used_it(
         video = VideoFactory(author__name=name, caption=f"{name} dances")
         VideoMusicFactory(video=video, music=music)
 
-    # session, user, track + features + artist, sources, snapshots, videos
-    with django_assert_max_num_queries(7):
+    # session, user, permissions (user's, groups'), track + features + artist, sources,
+    # snapshots, videos
+    with django_assert_max_num_queries(9):
         response = logged_in.get(reverse("music:detail", args=[music.pk]))
     assert response.status_code == 200
     assert "music/detail.html" in [t.name for t in response.templates]

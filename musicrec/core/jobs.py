@@ -6,11 +6,13 @@ rows, so a long task can report while it works and a failure still leaves a read
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +21,9 @@ from musicrec.core.models import Job
 logger = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, str], None]
+# What a job queued is kept on the row for a retry, up to this size as JSON: ids and flags are a
+# few bytes; a whole scrape sent with the request is not worth a second copy in the database.
+TASK_SPEC_MAX_CHARS = 64 * 1024
 
 
 def job_create(
@@ -28,6 +33,7 @@ def job_create(
     target_id: str | int = "",
     target_label: str = "",
     created_by: Any = None,
+    retry_of: Job | None = None,
 ) -> Job:
     job = Job(
         kind=kind,
@@ -35,6 +41,7 @@ def job_create(
         target_id=str(target_id),
         target_label=target_label[:255],
         created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
+        retry_of=retry_of,
     )
     job.full_clean()
     job.save()
@@ -44,9 +51,13 @@ def job_create(
 def job_enqueue(job: Job, func: str, *args: Any, **kwargs: Any) -> None:
     """Queue `func(job_id, *args)` on a worker once the current transaction commits.
 
-    Workers must never see a Job (or the rows it points at) that is not committed yet.
+    Workers must never see a Job (or the rows it points at) that is not committed yet. What is
+    queued is kept on the Job (`task`) so a curator can retry it if it fails.
     """
     from django_q.tasks import async_task
+
+    job.task = _task_spec(func, args, kwargs)
+    Job.objects.filter(pk=job.pk).update(task=job.task)
 
     def _send() -> None:
         task_id = async_task(func, job.pk, *args, task_name=f"job-{job.pk}", **kwargs)
@@ -54,6 +65,51 @@ def job_enqueue(job: Job, func: str, *args: Any, **kwargs: Any) -> None:
             Job.objects.filter(pk=job.pk, task_id="").update(task_id=task_id[:64])
 
     transaction.on_commit(_send)
+
+
+def _task_spec(func: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """{"func", "args", "kwargs"} when they are small JSON; else the function and why not."""
+    spec = {"func": func, "args": list(args), "kwargs": kwargs}
+    try:
+        size = len(json.dumps(spec))
+    except (TypeError, ValueError):
+        return {"func": "", "queued": func, "not_kept": "the arguments are not JSON"}
+    if size > TASK_SPEC_MAX_CHARS:
+        return {"func": "", "queued": func, "not_kept": "the scrape was sent with the request"}
+    return spec
+
+
+@transaction.atomic
+def job_retry(*, job_id: int, user: Any = None) -> Job:
+    """Queue a failed job's work again as a new Job (`retry_of` points back); returns it.
+
+    Refused (ValidationError on "job") unless the job failed, what it queued is known, and it
+    was not retried already: a second click must not queue the same work twice.
+    """
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
+        raise ValidationError({"job": f"no job with id {job_id}"})
+    if job.status != Job.Status.FAILED:
+        raise ValidationError(
+            {"job": f"job {job_id} is {job.get_status_display().lower()}: only failed jobs retry"}
+        )
+    if not job.can_retry:
+        reason = (job.task or {}).get("not_kept") or "what it queued was not recorded"
+        raise ValidationError({"job": f"job {job_id} cannot be retried: {reason}; start it again"})
+    earlier = job.retries.order_by("pk").first()
+    if earlier is not None:
+        raise ValidationError({"job": f"job {job_id} was already retried as job {earlier.pk}"})
+    retry = job_create(
+        kind=job.kind,
+        target_type=job.target_type,
+        target_id=job.target_id,
+        target_label=job.target_label,
+        created_by=user,
+        retry_of=job,
+    )
+    spec = job.task
+    job_enqueue(retry, spec["func"], *spec.get("args", []), **spec.get("kwargs", {}))
+    return retry
 
 
 def job_start(job_id: int, message: str = "Started") -> Job:

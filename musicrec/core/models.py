@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from musicrec.core.roles import JOB_PERMISSIONS
+
 
 class Platform(models.TextChoices):
     TIKTOK = "tiktok", "TikTok"
@@ -57,6 +59,19 @@ class Job(models.Model):
     counts = models.JSONField(default=dict, blank=True, help_text="Rows created/updated, etc.")
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True, help_text="django-q2 task id.")
+    task = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What was queued (function and arguments), so a failed job can be retried.",
+    )
+    retry_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+        help_text="The failed job this one retries.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -73,6 +88,8 @@ class Job(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_lte_100"),
         ]
+        # Team actions that belong to no single model (musicrec.core.roles hands them out).
+        permissions = JOB_PERMISSIONS
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.target_label or self.target_id} ({self.status})"
@@ -80,6 +97,11 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.PARTIAL, self.Status.FAILED}
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed, and what was queued is known (a scrape sent with the request is not kept)."""
+        return self.status == self.Status.FAILED and bool((self.task or {}).get("func"))
 
     @property
     def duration_s(self) -> float | None:

@@ -192,12 +192,16 @@ LOGGING = {
 # --- REST API -----------------------------------------------------------------------------
 
 # https://www.django-rest-framework.org/api-guide/settings/
+# Token first: DRF answers an anonymous request with the first class's challenge, so clients get
+# 401 + `WWW-Authenticate: Token` (Session has no challenge and would make it a 403).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Deny by default: every view declares what each method needs (musicrec.core.roles).
+    "DEFAULT_PERMISSION_CLASSES": ["musicrec.api.RolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["musicrec.api.ActionRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "musicrec.api.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -206,6 +210,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "musicrec.api.exception_handler",
+}
+
+# Per-user limits on the expensive actions, as "<count>/<second|minute|hour|day>"; empty = none.
+# https://www.django-rest-framework.org/api-guide/throttling/#scopedratethrottle
+API_THROTTLE_RATES = {
+    "analyze-tiktok": env("API_THROTTLE_ANALYZE_TIKTOK", default="30/hour") or None,
+    "analyze": env("API_THROTTLE_ANALYZE", default="120/hour") or None,
+    "recommend": env("API_THROTTLE_RECOMMEND", default="60/minute") or None,
 }
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html

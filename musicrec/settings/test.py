@@ -27,6 +27,9 @@ SECURE_HSTS_SECONDS = 0
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No limits by default: the cache outlives a test and ids repeat across rolled-back tests, so
+# one test's requests would count against the next. The throttling tests set their own rates.
+API_THROTTLE_RATES = {"analyze-tiktok": None, "analyze": None, "recommend": None}
 
 # Worker tests run a real `qcluster` in a subprocess, which must open the same test database:
 # give SQLite's test database a file instead of the default in-memory one.

@@ -193,9 +193,10 @@ def test_recommendation_pages_query_counts_do_not_grow_with_items(
     logged_in.post(_url(creator.pk), _brief(limit=12, include_used="on"))
     small, large = RecommendationRun.objects.order_by("pk")
     for run in (small, large):
-        # session, user, run + items + accounts, tracks with features, feedback
-        with django_assert_max_num_queries(8):
+        # session, user, permissions (user's, groups'), run + items + accounts, tracks with
+        # features, feedback
+        with django_assert_max_num_queries(10):
             logged_in.get(reverse("recommendations:run", args=[run.pk]))
     # + creator, videos and the previous runs (with their items and accounts)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         logged_in.get(f"{_url(creator.pk)}?run={large.pk}")

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from musicrec.core import roles
 from musicrec.core.api.responses import INVALID_BODY, JOB_ACCEPTED, job_accepted
 from musicrec.filters import NullsLastOrderingFilter
 from videos import selectors, services
@@ -39,6 +40,7 @@ class VideoListApi(generics.ListAPIView):
     """
 
     serializer_class = VideoSerializer
+    required_permissions = {"GET": (roles.VIEW_VIDEOS,)}
     filter_backends = [DjangoFilterBackend, NullsLastOrderingFilter]
     filterset_class = VideoFilter
     ordering_fields = ["views", "posted_at", "engagement"]
@@ -54,6 +56,7 @@ class VideoDetailApi(generics.RetrieveAPIView):
     the music analysis) and its content analysis with the evidence behind every value."""
 
     serializer_class = VideoDetailSerializer
+    required_permissions = {"GET": (roles.VIEW_VIDEOS,)}
 
     def get_queryset(self) -> QuerySet[Video]:
         return selectors.video_detail_list()
@@ -68,6 +71,9 @@ class VideoDetailApi(generics.RetrieveAPIView):
 
 class VideoAnalyzeApi(APIView):
     """Analyse one video's content again on a worker (picture, soundtrack, text); poll the Job."""
+
+    required_permissions = {"POST": (roles.RERUN_ANALYSES,)}
+    throttle_scope = "analyze"
 
     @extend_schema(
         request=VideoAnalyzeRequestSerializer,

@@ -174,13 +174,13 @@ def test_video_detail_not_analysed_and_unknown(auth_api_client, videos) -> None:
 
 
 def test_video_analyze_returns_a_job_the_worker_runs(
-    auth_api_client, user, videos, django_capture_on_commit_callbacks
+    curator_api_client, curator_user, videos, django_capture_on_commit_callbacks
 ) -> None:
     video = videos["fresh"]
     video.caption = "leg day 💪"
     video.save()
     with django_capture_on_commit_callbacks(execute=True):
-        response = auth_api_client.post(
+        response = curator_api_client.post(
             reverse("api-v1:video-analyze", args=[video.pk]), {"force": False}, format="json"
         )
     assert response.status_code == 202
@@ -192,15 +192,15 @@ def test_video_analyze_returns_a_job_the_worker_runs(
         str(video.pk),
     )
     job = Job.objects.get(pk=body["id"])
-    assert job.status == Job.Status.SUCCEEDED and job.created_by == user
+    assert job.status == Job.Status.SUCCEEDED and job.created_by == curator_user
     assert VideoContentAnalysis.objects.get(video=video).category == "fitness"
 
 
-def test_video_analyze_rejects_bad_input_and_unknown_videos(auth_api_client, videos) -> None:
+def test_video_analyze_rejects_bad_input_and_unknown_videos(curator_api_client, videos) -> None:
     url = reverse("api-v1:video-analyze", args=[videos["dance"].pk])
-    bad = auth_api_client.post(url, {"force": "maybe"}, format="json")
+    bad = curator_api_client.post(url, {"force": "maybe"}, format="json")
     assert bad.status_code == 400 and "force" in bad.json()
-    missing = auth_api_client.post(reverse("api-v1:video-analyze", args=[999_999]))
+    missing = curator_api_client.post(reverse("api-v1:video-analyze", args=[999_999]))
     assert missing.status_code == 404
 
 
@@ -211,7 +211,8 @@ def test_video_list_query_count_does_not_grow(
         extra = VideoFactory()
         VideoSourceFactory(video=extra)
         VideoContentAnalysisFactory(video=extra)
-    # session/auth is forced; the page: count + rows (joins and post subqueries)
-    with django_assert_max_num_queries(2):
+    # auth is forced; the role check: the user's and their groups' permissions (2); the page:
+    # count + rows (joins and post subqueries)
+    with django_assert_max_num_queries(4):
         response = auth_api_client.get(reverse("api-v1:video-list"))
     assert response.json()["count"] == 13

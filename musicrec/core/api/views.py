@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from musicrec import pipeline
-from musicrec.core import job_selectors
+from musicrec.core import job_selectors, roles
 from musicrec.core.api.serializers import (
     AnalyzeTiktokAcceptedSerializer,
     AnalyzeTiktokSerializer,
@@ -33,6 +33,7 @@ class JobListApi(generics.ListAPIView):
     """Background jobs, newest first: ingests, analyses, imports."""
 
     serializer_class = JobSerializer
+    required_permissions = {"GET": (roles.VIEW_JOBS,)}
     filterset_fields = ["status", "kind"]
     ordering_fields = ["created_at", "finished_at"]
 
@@ -44,6 +45,7 @@ class JobDetailApi(generics.RetrieveAPIView):
     """One job's status and progress (0-100); poll until `is_finished`."""
 
     serializer_class = JobSerializer
+    required_permissions = {"GET": (roles.VIEW_JOBS,)}
 
     def get_queryset(self) -> QuerySet[Job]:
         return job_selectors.job_list()
@@ -59,6 +61,8 @@ class AnalyzeTiktokApi(APIView):
     """
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    required_permissions = {"POST": (roles.ANALYSE_CREATORS,)}
+    throttle_scope = "analyze-tiktok"
 
     @extend_schema(
         request={
