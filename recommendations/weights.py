@@ -51,10 +51,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 # without a content profile and no brief, which is every creator whose videos come without audio
 # (the real 2025 timelines). Learnt by the same search on the validation split of those creators,
 # both protocols (docs/evaluation.md, "Two default weight sets"): the crowd components lead. The
-# content weights are irrelevant here (those components never apply) and are kept as above so a
-# brief added later is read the usual way.
+# content weights are 0: those components cannot apply to such a request (a brief makes the
+# request content-led).
 CROWD_WEIGHTS: dict[str, float] = {
     **DEFAULT_WEIGHTS,
+    **dict.fromkeys(("tempo", "mood", "genre", "energy"), 0.0),
     "popularity": 0.05,
     "momentum": 0.15,
     "topic": 0.2,
