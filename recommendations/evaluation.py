@@ -1,9 +1,8 @@
-"""Offline evaluation: ranking metrics, baselines, leave-one-out and a small weight search.
+"""Offline evaluation, the pure part: ranking metrics, two baselines and the weight search.
 
-Pure functions over plain data, so the management command that reads the database only has to
-build `AuthorHistory` lists. The protocol follows MicroLens-style leave-last-out: each creator's
-latest video is held out and its track(s) must be found in the top k, ranking the full catalogue
-(no sampled negatives, which inflate numbers). Definitions: docs/engine.md, "Evaluation".
+The protocols that turn stored data into cases are in `services/evaluation/`; they score every
+list with the per-case metrics here, always over the full catalogue (no sampled negatives, which
+inflate numbers). Definitions: docs/engine.md, "Evaluation".
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,15 +28,9 @@ def _check_lengths(recommended: Sequence[object], relevant: Sequence[object]) ->
         raise ValueError(f"{len(recommended)} lists but {len(relevant)} relevant sets")
 
 
-def hit_rate_at_k(
-    recommended: Sequence[Sequence[int]], relevant: Sequence[Collection[int]], k: int = 10
-) -> float:
-    """Share of cases with at least one relevant item in the top k."""
-    _check_lengths(recommended, relevant)
-    if not recommended:
-        return 0.0
-    hits = [bool(set(recs[:k]) & set(rel)) for recs, rel in zip(recommended, relevant, strict=True)]
-    return sum(hits) / len(hits)
+def hit_per_case(recs: Sequence[int], rel: Collection[int], k: int = 10) -> float:
+    """1 when a relevant item is in the top k, else 0."""
+    return float(bool(set(recs[:k]) & set(rel)))
 
 
 def ndcg_per_case(recs: Sequence[int], rel: Collection[int], k: int = 10) -> float:
@@ -48,29 +41,42 @@ def ndcg_per_case(recs: Sequence[int], rel: Collection[int], k: int = 10) -> flo
     return dcg / ideal if ideal > 0 else 0.0
 
 
-def ndcg_at_k(
-    recommended: Sequence[Sequence[int]], relevant: Sequence[Collection[int]], k: int = 10
+def reciprocal_rank(recs: Sequence[int], rel: Collection[int], k: int = 10) -> float:
+    """1 / rank of the first relevant item in the top k (0 when there is none)."""
+    wanted = set(rel)
+    return next((1.0 / (i + 1) for i, item in enumerate(recs[:k]) if item in wanted), 0.0)
+
+
+def _mean_over_cases(
+    metric: Callable[[Sequence[int], Collection[int], int], float],
+    recommended: Sequence[Sequence[int]],
+    relevant: Sequence[Collection[int]],
+    k: int,
 ) -> float:
     _check_lengths(recommended, relevant)
     if not recommended:
         return 0.0
-    return float(
-        np.mean([ndcg_per_case(r, rel, k) for r, rel in zip(recommended, relevant, strict=True)])
-    )
+    return float(np.mean([metric(r, rel, k) for r, rel in zip(recommended, relevant, strict=True)]))
+
+
+def hit_rate_at_k(
+    recommended: Sequence[Sequence[int]], relevant: Sequence[Collection[int]], k: int = 10
+) -> float:
+    """Share of cases with at least one relevant item in the top k."""
+    return _mean_over_cases(hit_per_case, recommended, relevant, k)
+
+
+def ndcg_at_k(
+    recommended: Sequence[Sequence[int]], relevant: Sequence[Collection[int]], k: int = 10
+) -> float:
+    return _mean_over_cases(ndcg_per_case, recommended, relevant, k)
 
 
 def mrr_at_k(
     recommended: Sequence[Sequence[int]], relevant: Sequence[Collection[int]], k: int = 10
 ) -> float:
     """Mean of 1 / rank of the first relevant item (0 when none is in the top k)."""
-    _check_lengths(recommended, relevant)
-    if not recommended:
-        return 0.0
-    total = 0.0
-    for recs, rel in zip(recommended, relevant, strict=True):
-        wanted = set(rel)
-        total += next((1.0 / (i + 1) for i, item in enumerate(recs[:k]) if item in wanted), 0.0)
-    return total / len(recommended)
+    return _mean_over_cases(reciprocal_rank, recommended, relevant, k)
 
 
 def catalogue_coverage(
@@ -199,88 +205,6 @@ def rank_random(
     return arrays.music_ids[picked].tolist()
 
 
-# --- Leave-one-out ------------------------------------------------------------------------------
-
-
-@dataclass
-class VideoUse:
-    """One video of a creator: its content analysis and the track(s) it used."""
-
-    target: Target
-    track_ids: list[int]
-    engagement: float = 0.0  # e.g. views or engagement rate, for the caller's own weighting
-
-
-@dataclass
-class AuthorHistory:
-    author_id: int
-    videos: list[VideoUse]  # oldest first
-    profile: Target | None = None  # the creator's content profile, when analysed
-
-
-@dataclass
-class LeaveOneOutCase:
-    """What a recommender may see for one creator: everything but the latest video's music."""
-
-    author: AuthorHistory
-    history: list[VideoUse]
-    held_out: VideoUse
-    used_ids: frozenset[int] = field(default_factory=frozenset)
-
-
-RecommendFn = Callable[[LeaveOneOutCase, int], Sequence[int]]
-
-
-def leave_one_out(
-    authors: Sequence[AuthorHistory],
-    recommend_fn: RecommendFn,
-    k: int = 10,
-    *,
-    catalogue_size: int | None = None,
-    shares: Mapping[int, float] | None = None,
-    features: Callable[[Sequence[int]], np.ndarray] | None = None,
-) -> dict[str, float]:
-    """Hold out each creator's latest video with music and score `recommend_fn` on finding it.
-
-    Creators with fewer than two videos with music are skipped (nothing to learn from). Returns
-    hit rate, nDCG, MRR (with bootstrap 95% intervals for the first two), the number of cases and,
-    when the extra inputs are given, coverage, novelty and intra-list diversity.
-    """
-    recommended: list[list[int]] = []
-    relevant: list[set[int]] = []
-    skipped = 0
-    for author in authors:
-        with_music = [v for v in author.videos if v.track_ids]
-        if len(with_music) < 2:
-            skipped += 1
-            continue
-        held_out, history = with_music[-1], with_music[:-1]
-        used = frozenset(t for v in history for t in v.track_ids)
-        case = LeaveOneOutCase(author=author, history=history, held_out=held_out, used_ids=used)
-        recommended.append(list(recommend_fn(case, k))[:k])
-        relevant.append(set(held_out.track_ids))
-
-    hits = [float(bool(set(r) & rel)) for r, rel in zip(recommended, relevant, strict=True)]
-    gains = [ndcg_per_case(r, rel, k) for r, rel in zip(recommended, relevant, strict=True)]
-    metrics: dict[str, float] = {
-        "cases": float(len(recommended)),
-        "skipped": float(skipped),
-        f"hit_rate@{k}": hit_rate_at_k(recommended, relevant, k),
-        f"ndcg@{k}": ndcg_at_k(recommended, relevant, k),
-        f"mrr@{k}": mrr_at_k(recommended, relevant, k),
-    }
-    for name, values in ((f"hit_rate@{k}", hits), (f"ndcg@{k}", gains)):
-        low, high = bootstrap_ci(values)
-        metrics[f"{name}_ci_low"], metrics[f"{name}_ci_high"] = low, high
-    if catalogue_size:
-        metrics[f"coverage@{k}"] = catalogue_coverage(recommended, catalogue_size, k)
-    if shares is not None:
-        metrics["novelty_bits"] = novelty(recommended, shares)
-    if features is not None:
-        metrics["intra_list_diversity"] = intra_list_diversity(features(r) for r in recommended)
-    return metrics
-
-
 # --- Weight search ------------------------------------------------------------------------------
 
 
@@ -318,10 +242,10 @@ def grid_search_weights(
 ) -> GridSearchResult:
     """Coordinate search: try each grid value of one weight at a time, keep the best, repeat.
 
-    `evaluate_fn` scores a full weight dict on a validation split (higher is better, e.g. nDCG@10
-    from `leave_one_out`). A full grid over nine weights would need thousands of evaluations;
-    coordinate search needs sum(len(values)) per round and stops early when a round changes
-    nothing. Invalid combinations (all zero) are skipped.
+    `evaluate_fn` scores a full weight dict on a validation split (higher is better, e.g. the
+    mean of HitRate@10 and nDCG@10). A full grid over a dozen weights would need millions of
+    evaluations; coordinate search needs sum(len(values)) per round and stops early when a round
+    changes nothing. Invalid combinations (all zero) are skipped.
     """
     for key in grid:
         if key not in DEFAULT_WEIGHTS:

@@ -6,6 +6,7 @@ from recommendations import views
 
 app_name = "recommendations"
 urlpatterns = [
+    path("pick/", views.recommendation_pick, name="pick"),
     path("creator/<int:author_id>/", views.recommendation_creator, name="creator"),
     path("runs/<int:run_id>/", views.recommendation_run, name="run"),
     path(

@@ -14,17 +14,20 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
+from authors import selectors as author_selectors
 from music import selectors as music_selectors
 from music.models import Music
 from musicrec.core import roles
 from musicrec.core.descriptors import GENRES, MOODS
-from recommendations import selectors, services
+from recommendations import selectors, services, trending
 from recommendations.engine import MAX_LIMIT
 from recommendations.models import Feedback, RecommendationRun
 from recommendations.weights import COMPONENTS, MAX_WEIGHT
@@ -360,16 +363,49 @@ def recommendation_creator(request: HttpRequest, author_id: int) -> HttpResponse
             )
         status = 400
     else:
-        form = BriefForm(videos=videos, defaults=defaults)
+        seed = _seed_track(request)
+        initial = trending.brief_from_track(seed) if seed is not None else None
+        form = BriefForm(initial=initial, videos=videos, defaults=defaults)
         status = 200
         if run_id := request.GET.get("run", "").strip():
             run = selectors.run_get(int(run_id)) if run_id.isdigit() else None
             if run is None or run.author_id != author.pk:
                 raise Http404("No such run for this creator.")
     context = {**_form_context(author, form), "previous_runs": _previous_runs(author_id)}
+    if request.method == "GET":
+        context["seed"] = seed
     if run is not None:
         context.update(_run_context(run, editable=True))
     return render(request, "recommendations/creator.html", context, status=status)
+
+
+def _seed_track(request: HttpRequest) -> Music | None:
+    """The track a "recommend to a creator" link starts from (`?track=<id>`), or None."""
+    raw = request.GET.get("track", "").strip()
+    if not raw:
+        return None
+    seed = music_selectors.music_list().filter(pk=int(raw)).first() if raw.isdigit() else None
+    if seed is None:
+        raise Http404("No such catalogue track to start from.")
+    return seed
+
+
+PICK_PAGE_SIZE = 25
+
+
+@require_GET
+@permission_required(roles.RECOMMEND, raise_exception=True)
+@vary_on_headers("HX-Request")
+def recommendation_pick(request: HttpRequest) -> HttpResponse:
+    """Pick the creator a track is for: the creators list with search; each links to their
+    recommendation page with the brief filled from the track (`?track=`)."""
+    seed = _seed_track(request)
+    search = request.GET.get("search", "").strip()
+    creators = author_selectors.author_list(search=search or None, is_creator=True)
+    page = Paginator(creators, PICK_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"seed": seed, "search": search, "page": page}
+    partial = "recommendations/partials/_pick_results.html"
+    return render(request, partial if request.htmx else "recommendations/pick.html", context)
 
 
 def _form_context(author: Any, form: BriefForm) -> dict[str, Any]:

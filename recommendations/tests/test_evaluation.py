@@ -1,4 +1,4 @@
-"""Evaluation metrics on tiny cases computed by hand, baselines, leave-one-out, weight search."""
+"""Evaluation metrics on tiny cases computed by hand, baselines, weight search."""
 
 from __future__ import annotations
 
@@ -8,17 +8,13 @@ import numpy as np
 import pytest
 
 from recommendations.catalogue import CatalogueArrays
-from recommendations.engine import Request, Target, recommend
+from recommendations.engine import Target
 from recommendations.evaluation import (
-    AuthorHistory,
-    LeaveOneOutCase,
-    VideoUse,
     bootstrap_ci,
     catalogue_coverage,
     grid_search_weights,
     hit_rate_at_k,
     intra_list_diversity,
-    leave_one_out,
     mrr_at_k,
     ndcg_at_k,
     novelty,
@@ -115,65 +111,6 @@ def test_rank_random_is_seeded_and_respects_exclusions():
     first = rank_random(arrays, 3, seed=4, exclude=[1])
     assert first == rank_random(arrays, 3, seed=4, exclude=[1])
     assert 1 not in first and len(set(first)) == 3
-
-
-def histories() -> list[AuthorHistory]:
-    return [
-        AuthorHistory(1, [VideoUse(Target(), [1]), VideoUse(Target(), [3])]),  # held out: 3
-        AuthorHistory(
-            2, [VideoUse(Target(), [2]), VideoUse(Target(), []), VideoUse(Target(), [4])]
-        ),
-        AuthorHistory(3, [VideoUse(Target(), [5])]),  # one video with music: skipped
-    ]
-
-
-def test_leave_one_out_with_the_popularity_baseline():
-    arrays = small_catalogue()
-    seen: list[LeaveOneOutCase] = []
-
-    def most_popular(case: LeaveOneOutCase, k: int) -> list[int]:
-        seen.append(case)
-        return rank_most_popular(arrays, k, exclude=case.used_ids)
-
-    metrics = leave_one_out(
-        histories(),
-        most_popular,
-        k=2,
-        catalogue_size=arrays.size,
-        shares=popularity_shares({1: 1, 2: 1, 3: 1, 4: 1, 5: 1}, arrays.music_ids.tolist()),
-        features=lambda ids: arrays.features[arrays.rows_for(ids)],
-    )
-    # Author 1: used {1}, top 2 = [3, 2] -> hit at rank 1. Author 2: used {2}, top 2 = [3, 1] ->
-    # miss (4 held out).
-    assert [c.used_ids for c in seen] == [frozenset({1}), frozenset({2})]
-    assert metrics["cases"] == 2 and metrics["skipped"] == 1
-    assert metrics["hit_rate@2"] == 0.5
-    assert metrics["ndcg@2"] == pytest.approx(0.5)
-    assert metrics["mrr@2"] == pytest.approx(0.5)
-    assert metrics["coverage@2"] == pytest.approx(3 / 5)
-    assert metrics["novelty_bits"] == pytest.approx(-math.log2(0.2))
-    assert 0 <= metrics["intra_list_diversity"] <= 2
-    assert metrics["hit_rate@2_ci_low"] <= 0.5 <= metrics["hit_rate@2_ci_high"]
-
-
-def test_leave_one_out_runs_the_engine_end_to_end():
-    arrays = small_catalogue()
-
-    def engine(case: LeaveOneOutCase, k: int) -> list[int]:
-        request = Request(target=case.held_out.target, exclude_ids=case.used_ids, limit=k)
-        return [item.music_id for item in recommend(arrays, request).items]
-
-    authors = [
-        AuthorHistory(
-            1,
-            [
-                VideoUse(Target(kind="video", genres={"pop": 1.0}), [2]),
-                VideoUse(Target(kind="video", genres={"pop": 1.0}, valence=0.8, arousal=0.65), [1]),
-            ],
-        )
-    ]
-    metrics = leave_one_out(authors, engine, k=1)
-    assert metrics["hit_rate@1"] == 1.0
 
 
 def test_grid_search_weights_finds_the_best_coordinates_and_traces():

@@ -20,12 +20,16 @@ from recommendations.evaluation import (
     bootstrap_ci,
     catalogue_coverage,
     grid_search_weights,
+    hit_per_case,
+    hit_rate_at_k,
     intra_list_diversity,
+    ndcg_at_k,
     ndcg_per_case,
     novelty,
     rank_most_frequent_attribute,
     rank_most_popular,
     rank_random,
+    reciprocal_rank,
 )
 from recommendations.services.runs import parse_weights
 from recommendations.targets import Target
@@ -184,12 +188,9 @@ def score_lists(
     """HitRate, nDCG and MRR at k (with bootstrap 95 % intervals over cases for the first two),
     coverage, intra-list diversity and novelty of one method's lists."""
     pairs = list(zip(lists, cases, strict=True))
-    hits = [float(bool(c.relevant & set(r[:k]))) for r, c in pairs]
+    hits = [hit_per_case(r, c.relevant, k) for r, c in pairs]
     gains = [ndcg_per_case(r, c.relevant, k) for r, c in pairs]
-    ranks = [
-        next((1.0 / (i + 1) for i, item in enumerate(r[:k]) if item in c.relevant), 0.0)
-        for r, c in pairs
-    ]
+    ranks = [reciprocal_rank(r, c.relevant, k) for r, c in pairs]
     out = {
         "cases": float(len(cases)),
         f"hit_rate@{k}": float(np.mean(hits)) if hits else 0.0,
@@ -259,11 +260,9 @@ def search_weights(
         means = []
         for group in groups:
             lists = [method(c) for c in group]
-            hits = np.mean([bool(c.relevant & set(r)) for r, c in zip(lists, group, strict=True)])
-            gains = np.mean(
-                [ndcg_per_case(r, c.relevant, k) for r, c in zip(lists, group, strict=True)]
-            )
-            means.append((hits + gains) / 2)
+            relevant = [c.relevant for c in group]
+            hits = hit_rate_at_k(lists, relevant, k)
+            means.append((hits + ndcg_at_k(lists, relevant, k)) / 2)
         return float(np.mean(means)) if means else 0.0
 
     return grid_search_weights(evaluate, grid, start=start, rounds=rounds)
