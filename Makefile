@@ -48,6 +48,7 @@ bench: install
 	$(PY) bench/bench_audio.py
 	$(PY) bench/bench_video.py
 	$(PY) bench/bench_engine.py
+	$(PY) bench/bench_recommender_real.py
 
 clean:
 	rm -rf $(VENV) .cache var db.sqlite3
