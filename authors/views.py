@@ -12,20 +12,22 @@ from typing import Any
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, OrderBy
+from django.db.models import F, OrderBy, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from authors import presentation, selectors, services
+from authors import export, presentation, selectors, services
 from authors.analysis import METRIC_FORMULAS, TIERS
 from authors.filters import AuthorFilter
 from authors.forms import AnalyseCreatorForm
+from authors.models import Author
 from musicrec import pipeline
 from musicrec.core import job_selectors, roles
 from musicrec.core.descriptors import CATEGORIES
 from musicrec.core.models import Job
+from musicrec.csv_export import csv_download
 from musicrec.platforms.tiktok import ScrapeError
 from videos import selectors as video_selectors
 
@@ -54,12 +56,7 @@ DEFAULT_SORT = "followers"
 @vary_on_headers("HX-Request")
 def author_list(request: HttpRequest) -> HttpResponse:
     """Creators with their key figures: search, tier and category filters, sort, pages."""
-    sort = request.GET.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:
-        sort = DEFAULT_SORT
-    creators = selectors.author_detail_list().filter(is_creator=True)
-    filterset = AuthorFilter(request.GET or None, queryset=creators)
-    queryset = filterset.qs.order_by(*SORTS[sort][1])
+    sort, filterset, queryset = _creators(request, selectors.author_detail_list())
     page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     filtering = any(request.GET.get(name) for name in ("search", "tier", "category"))
     context = {
@@ -79,6 +76,23 @@ def author_list(request: HttpRequest) -> HttpResponse:
     }
     template = "authors/partials/_list_results.html" if request.htmx else "authors/list.html"
     return render(request, template, context)
+
+
+@require_GET
+@permission_required([roles.VIEW_CREATORS, roles.EXPORT_DATA], raise_exception=True)
+def author_export(request: HttpRequest) -> HttpResponse:
+    """The creators list as CSV: every row the list's active filters and sort select."""
+    _, _, queryset = _creators(request, selectors.author_list(ordering=None))
+    return csv_download(export.creator_table(queryset), "creators.csv")
+
+
+def _creators(request: HttpRequest, base: QuerySet[Author]) -> tuple[str, AuthorFilter, QuerySet]:
+    """(sort key, filterset, filtered and sorted creators) as the list's query string asks."""
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    filterset = AuthorFilter(request.GET or None, queryset=base.filter(is_creator=True))
+    return sort, filterset, filterset.qs.order_by(*SORTS[sort][1])
 
 
 # --- One creator -------------------------------------------------------------------------------

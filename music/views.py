@@ -10,13 +10,20 @@ from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
-from music import selectors
+from music import listening, selectors
 from music.filters import MusicFilter
 from music.models import Music, MusicFeatures
 from musicrec.core import roles
+from musicrec.core.descriptors import GENRES, MOODS
+from musicrec.core.media import MediaError
 from musicrec.core.models import Platform
+from musicrec.core.ranges import ranged_file_response
 from musicrec.core.relations import related_or_none
+from recommendations import trending
+from recommendations.catalogue import ACOUSTIC_MOODS
 from videos import selectors as video_selectors
 
 PAGE_SIZE = 25
@@ -128,8 +135,33 @@ def music_detail(request: HttpRequest, music_id: int) -> HttpResponse:
         "videos": videos,
         "creators": list({v.author_id: v.author for v in videos}.values()),
         "bars": _bars(features),
+        "audio": listening.audio_for(music),
     }
     return render(request, "music/detail.html", context)
+
+
+@require_safe
+@permission_required(roles.VIEW_MUSIC, raise_exception=True)
+def music_audio(request: HttpRequest, music_id: int) -> HttpResponse:
+    """The track's audio with range requests (206), for the players on track pages and cards.
+
+    404 names the reason when the track has no playable audio or its link fails now.
+    """
+    music = selectors.music_get(music_id)
+    if music is None:
+        raise Http404("No such track.")
+    audio = listening.audio_for(music)
+    if not audio.available:
+        return _plain(audio.reason, 404)
+    try:
+        path, content_type = listening.audio_file(audio)
+    except MediaError as error:
+        return _plain(f"The audio cannot be played now: {error.reason}.", 404)
+    return ranged_file_response(request, path, content_type=content_type)
+
+
+def _plain(text: str, status: int) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
 
 
 # The 0-1 features shown as bars, with what each means.
@@ -150,3 +182,31 @@ def _bars(features: MusicFeatures | None) -> list[dict[str, Any]]:
         {"name": name, "label": label, "help": help_text, "value": getattr(features, name)}
         for name, label, help_text in BAR_FEATURES
     ]
+
+
+@permission_required(roles.VIEW_MUSIC, raise_exception=True)
+@vary_on_headers("HX-Request")
+def music_trending(request: HttpRequest) -> HttpResponse:
+    """Sounds rising fastest across the stored creators and the early-trend list, as of the
+    newest stored post; genre and mood filters narrow both (htmx swaps the lists only)."""
+    genre = request.GET.get("genre", "")
+    mood = request.GET.get("mood", "")
+    errors = []
+    if genre and genre not in GENRES:
+        errors.append(f"Unknown genre '{genre}': pick one from the list.")
+        genre = ""
+    if mood and mood not in ACOUSTIC_MOODS:
+        errors.append(f"Unknown mood '{mood}': pick one from the list.")
+        mood = ""
+    context = {
+        "page": trending.trending_page(genre=genre, mood=mood),
+        "genre": genre,
+        "mood": mood,
+        "genres": list(GENRES.items()),
+        "moods": [(key, MOODS[key]) for key in ACOUSTIC_MOODS],
+        "min_creators": trending.MIN_RECENT_CREATORS,
+        "errors": errors,
+        "can_recommend": request.user.has_perm(roles.RECOMMEND),
+    }
+    template = "music/partials/_trending_lists.html" if request.htmx else "music/trending.html"
+    return render(request, template, context, status=400 if errors else 200)

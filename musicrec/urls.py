@@ -21,6 +21,7 @@ urlpatterns = [
     path("creators/", include("authors.urls")),
     path("music/", include("music.urls")),
     path("recommendations/", include("recommendations.urls")),
+    path("jobs/", include("musicrec.core.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -23,11 +23,14 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from authors import selectors as author_selectors
+from music import listening
 from music import selectors as music_selectors
+from music.listening import Audio
 from music.models import Music
 from musicrec.core import roles
 from musicrec.core.descriptors import GENRES, MOODS
-from recommendations import selectors, services, trending
+from musicrec.csv_export import csv_download
+from recommendations import export, selectors, services, trending
 from recommendations.engine import MAX_LIMIT
 from recommendations.models import Feedback, RecommendationRun
 from recommendations.weights import COMPONENTS, MAX_WEIGHT
@@ -229,6 +232,7 @@ class Card:
     components: list[Component]
     reasons: list[str]
     verdict: str
+    audio: Audio | None = None  # what the card's player plays, or why there is none
 
 
 def _position(name: str) -> int:
@@ -244,7 +248,8 @@ def _components(scores: dict[str, float], weights: dict[str, float]) -> list[Com
 def _cards(run: RecommendationRun) -> list[Card]:
     """The run's items with their tracks' features and the creator's current verdicts.
 
-    Two queries beyond the run: the tracks with features, and the creator's feedback.
+    Three queries beyond the run: the tracks with features, their audio sources, and the
+    creator's feedback.
     """
     items = list(run.items.all())
     tracks = music_selectors.music_list(include_originals=True).in_bulk(
@@ -254,6 +259,7 @@ def _cards(run: RecommendationRun) -> list[Card]:
         selectors.feedback_ids(run.author_id) if run.author_id is not None else (set(), set())
     )
     weights = (run.params or {}).get("effective_weights") or run.weights or {}
+    audio = listening.audio_many(tracks.values())
     return [
         Card(
             item_id=item.pk,
@@ -269,6 +275,7 @@ def _cards(run: RecommendationRun) -> list[Card]:
                 if item.music_id in rejected
                 else ""
             ),
+            audio=audio.get(item.music_id),
         )
         for item in items
     ]
@@ -419,6 +426,16 @@ def recommendation_run(request: HttpRequest, run_id: int) -> HttpResponse:
     if run is None:
         raise Http404("No such recommendation run.")
     return render(request, "recommendations/run.html", _run_context(run, editable=False))
+
+
+@require_GET
+@permission_required([roles.VIEW_RUNS, roles.EXPORT_DATA], raise_exception=True)
+def recommendation_run_export(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A stored run as CSV: rank, track, score, component scores and reasons."""
+    run = selectors.run_get(run_id)
+    if run is None:
+        raise Http404("No such recommendation run.")
+    return csv_download(export.run_table(run), f"recommendation-run-{run_id}.csv")
 
 
 @require_POST

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -10,9 +12,10 @@ from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from authors import selectors, services
+from authors import export, selectors, services
 from authors.api.serializers import (
     AuthorAnalysisSerializer,
     AuthorDetailSerializer,
@@ -23,8 +26,10 @@ from authors.filters import AuthorFilter
 from authors.models import Author, AuthorAnalysis
 from musicrec.core import roles
 from musicrec.core.api.responses import JOB_ACCEPTED, job_accepted
+from musicrec.csv_export import CSVRenderer
 from musicrec.filters import NullsLastOrderingFilter
 
+CREATORS_CSV = 'attachment; filename="creators.csv"'
 NOT_FOUND = OpenApiResponse(AuthorNotFoundSerializer, description="No author with this id.")
 
 
@@ -42,6 +47,7 @@ class AuthorListApi(generics.ListAPIView):
 
     serializer_class = AuthorSerializer
     required_permissions = {"GET": (roles.VIEW_CREATORS,)}
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
     filter_backends = [DjangoFilterBackend, NullsLastOrderingFilter]
     filterset_class = AuthorFilter
     ordering_fields = [
@@ -55,6 +61,14 @@ class AuthorListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Author]:
         return selectors.author_list(ordering=None)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """JSON pages, or with `Accept: text/csv` / `?format=csv` every matching row as CSV
+        (the same filters and order; needs the export permission)."""
+        if request.accepted_renderer.format != "csv":
+            return super().list(request, *args, **kwargs)
+        table = export.creator_table(self.filter_queryset(self.get_queryset()))
+        return Response(table, headers={"Content-Disposition": CREATORS_CSV})
 
 
 @extend_schema(responses={200: AuthorDetailSerializer, 404: NOT_FOUND})

@@ -15,6 +15,9 @@ urlpatterns = [
         name="recommendation-feedback",
     ),
     path(
+        "recommendations/<int:pk>", views.RecommendationRunApi.as_view(), name="recommendation-run"
+    ),
+    path(
         "recommendations/available-genre-seeds",
         views.GenreSeedsApi.as_view(),
         name="recommendation-genre-seeds",

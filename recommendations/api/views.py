@@ -11,10 +11,12 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from musicrec.core import roles
-from recommendations import selectors, services
+from musicrec.csv_export import CSVRenderer
+from recommendations import export, selectors, services
 from recommendations.api.serializers import (
     AuthorRecommendationsQuerySerializer,
     FeedbackRequestSerializer,
@@ -75,6 +77,31 @@ class AuthorRecommendationsApi(APIView):
         except services.TargetMissing as exc:
             raise NotFound(exc.message) from None
         return _run_response(run.pk)
+
+
+class RecommendationRunApi(APIView):
+    """A stored run with its ranked items; `Accept: text/csv` or `?format=csv` for a CSV of rank,
+    track, score, each component's score and the reasons (needs the export permission)."""
+
+    required_permissions = {"GET": (roles.VIEW_RUNS,)}
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+
+    @extend_schema(
+        operation_id="recommendation_run",
+        responses={
+            (200, "application/json"): RecommendationRunSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+            404: None,
+        },
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        run = selectors.run_get(pk)
+        if run is None:
+            raise NotFound(f"No recommendation run with id {pk}.")
+        if request.accepted_renderer.format == "csv":
+            disposition = f'attachment; filename="recommendation-run-{pk}.csv"'
+            return Response(export.run_table(run), headers={"Content-Disposition": disposition})
+        return Response(RecommendationRunSerializer(run).data)
 
 
 class RecommendMusicApi(APIView):
