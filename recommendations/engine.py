@@ -292,7 +292,9 @@ def _score_catalogue(
     if fallback:
         notices.append(FALLBACK_NOTICE)
     if ctx.cold_start:
-        basis = "your brief, popularity and trends" if ctx.brief_used else "popularity and trends"
+        crowd_used = any(name in effective for name in CROWD_COMPONENTS)
+        basis = "what other creators use, " if crowd_used else ""
+        basis = ("your brief, " if ctx.brief_used else "") + basis + "popularity and trends"
         notices.append(
             "No content analysis for this creator yet, so these picks are based on "
             f"{basis}. Analyse their videos for personal matches."

@@ -238,10 +238,10 @@ def _topic(f: TrackFacts, ctx: Context, score: float) -> str | None:
     if f.topic_term is None:
         return None
     term, count = f.topic_term
-    who = "a creator" if count == 1 else f"{count} creators"
+    who, verb = ("a creator who", "s") if count == 1 else (f"{count} creators who", "")
     if term.startswith("lang:"):
-        return f"Used by {who} who caption in the same language as you"
-    return f"Used by {who} who also post with {term}"
+        return f"Used by {who} caption{verb} in the same language as you"
+    return f"Used by {who} also post{verb} with {term}"
 
 
 def _tier_fit(f: TrackFacts, ctx: Context, score: float) -> str | None:
