@@ -74,6 +74,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="Print the table as JSON.")
         parser.add_argument(
+            "--markdown",
+            action="store_true",
+            help="Print the tables as Markdown (what README and docs/evaluation.md show).",
+        )
+        parser.add_argument(
             "--export-cases",
             type=Path,
             metavar="FILE",
@@ -123,6 +128,9 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2))
             return
+        if options["markdown"]:
+            self.stdout.write(format_markdown(report))
+            return
         if report.search is not None:
             k = report.k
             self.stdout.write(
@@ -170,3 +178,37 @@ def format_protocol(report: ProtocolReport, k: int, split: str) -> list[str]:
     if not report.results:
         lines.append("No cases: no creator has enough videos on catalogue tracks.")
     return lines
+
+
+def format_markdown(report: EvaluationReport) -> str:
+    """The tables as Markdown: engine rows in bold, HitRate and nDCG with their intervals."""
+    k = report.k
+    lines: list[str] = []
+    for protocol in report.protocols:
+        counts = ", ".join(f"{n} {kind} cases" for kind, n in protocol.case_counts.items())
+        lines += [
+            f"{TITLES[protocol.protocol]}, {report.split} split: {protocol.creators} creators, "
+            f"{counts}",
+            "",
+            f"| target | method | HitRate@{k} (95 % CI) | nDCG@{k} (95 % CI) | MRR@{k} | coverage "
+            "| diversity | novelty (bits) |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for r in protocol.results:
+            m = r.metrics
+            bold = "**" if r.method == "engine" else ""
+            hit = (
+                f"{bold}{m[f'hit_rate@{k}']:.3f}{bold} ({m[f'hit_rate@{k}_ci_low']:.3f}–"
+                f"{m[f'hit_rate@{k}_ci_high']:.3f})"
+            )
+            ndcg = (
+                f"{bold}{m[f'ndcg@{k}']:.3f}{bold} ({m[f'ndcg@{k}_ci_low']:.3f}–"
+                f"{m[f'ndcg@{k}_ci_high']:.3f})"
+            )
+            lines.append(
+                f"| {r.target} | {bold}{r.method}{bold} | {hit} | {ndcg} | "
+                f"{m[f'mrr@{k}']:.3f} | {m[f'coverage@{k}']:.3f} | "
+                f"{m['intra_list_diversity']:.3f} | {m['novelty_bits']:.2f} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
