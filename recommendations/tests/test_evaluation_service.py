@@ -340,6 +340,13 @@ def test_command_prints_the_table_and_the_same_as_json(creators):
     assert all("hit_rate@5" in r and "ndcg@5" in r for r in loo["results"])
 
 
+def test_command_prints_markdown_tables(creators):
+    text = run_command("--split", "all", "--markdown")
+    assert text.startswith("Leave-one-track-out, all split: 1 creators")
+    assert "| target | method | HitRate@10 (95 % CI) |" in text
+    assert "| author | **engine** | **" in text and "| video | random |" in text
+
+
 def test_command_search_with_an_exported_data_set(creators, tmp_path):
     export = tmp_path / "cases.json"
     assert "Wrote 7 cases" in run_command("--export-cases", str(export))
