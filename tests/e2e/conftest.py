@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,24 @@ from conftest import skip_or_fail
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("MUSICREC_CHROMIUM", "/usr/bin/chromium")
+# Screenshots and downloads the browser tests leave for a person to look at.
+ARTIFACTS = Path(os.environ.get("MUSICREC_TEST_ARTIFACTS", "/tmp"))
+
+
+def log_in(
+    page, live_server, django_user_model, username: str = "marketer", role: str = "marketer"
+):
+    """Create a user in `role` and log them in through the login form."""
+    from playwright.sync_api import expect
+
+    from conftest import make_user
+
+    make_user(django_user_model, username, role)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("pass-1234-word")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name=f"Log out {username}")).to_be_visible()
 
 
 @pytest.fixture(scope="session")

@@ -13,21 +13,13 @@ from authors.models import Author
 from authors.services import author_analyze
 from musicrec.ingest import scrape_store
 from musicrec.platforms.tiktok import parse_scrape_file
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 DEMO = Path(settings.BASE_DIR) / "sample_data" / "demo"
 SCRAPES = DEMO / "scrapes" / "2026-11-24"
 SHOTS = Path("/tmp")
-
-
-def log_in(page: Page, live_server, django_user_model) -> None:
-    django_user_model.objects.create_user(username="marketer", password="pass-1234-word")
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("marketer")
-    page.get_by_label("Password").fill("pass-1234-word")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out marketer")).to_be_visible()
 
 
 def small_scrape(tmp_path: Path, videos: int = 8) -> Path:

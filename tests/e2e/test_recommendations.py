@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from recommendations.catalogue_source import caches_clear
 from recommendations.tests.db_catalogue import make_catalogue, make_creator
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,12 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def marketer_page(page: Page, live_server, django_user_model) -> Page:
     # Engine caches are per process and ids repeat across transactional tests.
     caches_clear()
-    django_user_model.objects.create_user(username="marketer", password="pass-1234-word")
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("marketer")
-    page.get_by_label("Password").fill("pass-1234-word")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out marketer")).to_be_visible()
+    log_in(page, live_server, django_user_model)
     yield page
     caches_clear()
 
