@@ -84,8 +84,9 @@ def test_author_list_api_query_count_is_fixed(
     auth_api_client, django_assert_num_queries, count: int
 ) -> None:
     make_creators(count)
-    # 1: the page count; 2: the page of authors with their annotations
-    with django_assert_num_queries(2):
+    # the role check: the user's and their groups' permissions (2); then 1: the page count;
+    # 2: the page of authors with their annotations
+    with django_assert_num_queries(4):
         response = auth_api_client.get(reverse("api-v1:author-list"))
     assert response.json()["count"] == count
 
@@ -93,8 +94,9 @@ def test_author_list_api_query_count_is_fixed(
 def test_author_detail_api_query_count(auth_api_client, django_assert_num_queries) -> None:
     make_creators(2)
     author_id = selectors.author_list(ordering=("name",))[1].pk
-    # 1: the author + annotations + analysis (+ its author via the same row); 2: accounts
-    with django_assert_num_queries(2):
+    # the role check (2); 1: the author + annotations + analysis (+ its author via the same
+    # row); 2: accounts
+    with django_assert_num_queries(4):
         response = auth_api_client.get(reverse("api-v1:author-detail", args=[author_id]))
     assert response.json()["analysis"]["author"] == author_id
 
