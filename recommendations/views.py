@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -149,7 +148,7 @@ class BriefForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["video"].choices = [("", "The creator's whole profile"), *videos]
         if defaults is None:
-            defaults = getattr(settings, "RECOMMENDER_WEIGHTS", {})
+            defaults = services.parse_weights(None).as_dict()
         self.defaults = dict(defaults)
         for name in COMPONENTS:
             label, help_text = component_help(name)

@@ -326,13 +326,12 @@ SPOTIFY_MAX_RETRIES = env.int("SPOTIFY_MAX_RETRIES", default=3)
 
 # --- Recommender --------------------------------------------------------------------------
 
-# Default component weights (chosen by `manage.py evaluate_recommender --search`, see
-# docs/engine.md); a request may override any of them.
-from recommendations.weights import CROWD_WEIGHTS, DEFAULT_WEIGHTS  # noqa: E402
-
-# The default weights for requests with content to match, and for those without (docs/engine.md).
-RECOMMENDER_WEIGHTS = dict(DEFAULT_WEIGHTS)
-RECOMMENDER_CROWD_WEIGHTS = dict(CROWD_WEIGHTS)
+# Optional overrides of the recommender's default component weights, as JSON objects naming only
+# the components they change (`{"trend": 0.2}`): RECOMMENDER_WEIGHTS for requests with content to
+# match, RECOMMENDER_CROWD_WEIGHTS for those without. Unset, the defaults are
+# `recommendations.weights.default_weights` (docs/engine.md); settings only read the environment.
+RECOMMENDER_WEIGHTS = env.json("RECOMMENDER_WEIGHTS", default={})
+RECOMMENDER_CROWD_WEIGHTS = env.json("RECOMMENDER_CROWD_WEIGHTS", default={})
 # How long a worker trusts its catalogue version stamp before reading it again (seconds). The
 # stamp costs a few aggregate queries (about 80 ms on SQLite at 20,000 tracks), so production
 # reads it at most this often; development and tests (DJANGO_DEBUG) read it on every request.

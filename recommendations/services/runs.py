@@ -100,18 +100,22 @@ def parse_filters(value: Filters | Mapping[str, Any] | None) -> Filters:
 
 
 def parse_weights(value: Weights | Mapping[str, object] | None, *, content: bool = True) -> Weights:
-    """The settings' defaults overridden by the request's weights.
+    """The default weights, with the settings' overrides, overridden by the request's weights.
 
-    The defaults are `RECOMMENDER_WEIGHTS` when the request has something to match on content
-    (`content`: a content profile or a brief) and `RECOMMENDER_CROWD_WEIGHTS` when it has not
-    (`weights.default_weights`). Raises ValidationError naming the bad key and value.
+    The defaults are `weights.default_weights(content=...)`: content-led when the request has
+    something to match on content (`content`: a content profile or a brief), crowd-led when it
+    has not. `RECOMMENDER_WEIGHTS` / `RECOMMENDER_CROWD_WEIGHTS` (optional, from the environment)
+    override the keys they name in the content-led / crowd-led set. Raises ValidationError
+    naming the bad key and value.
     """
     if isinstance(value, Weights):
         return value
     name = "RECOMMENDER_WEIGHTS" if content else "RECOMMENDER_CROWD_WEIGHTS"
     try:
-        configured = getattr(settings, name, None) or default_weights(content=content)
-        defaults = validate_weights(configured).as_dict()
+        overrides = getattr(settings, name, None) or {}
+        if not isinstance(overrides, Mapping):
+            raise ValueError(f"must be an object of numbers, got {overrides!r}")
+        defaults = validate_weights(overrides, defaults=default_weights(content=content)).as_dict()
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}: {exc}") from None
     try:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import F
 from django.test import override_settings
 
 from recommendations.models import Feedback, RecommendationRun
-from recommendations.services import TargetMissing, feedback_record, recommendation_generate
+from recommendations.services import (
+    TargetMissing,
+    feedback_record,
+    parse_weights,
+    recommendation_generate,
+)
 from recommendations.tests.db_catalogue import add_video_analysis, make_catalogue, make_creator
 from recommendations.weights import CROWD_WEIGHTS, DEFAULT_WEIGHTS
 from videos.models import VideoSource
@@ -204,6 +209,19 @@ def test_settings_weights_are_the_defaults(catalogue):
     run = recommendation_generate(author_id=luna.pk)
     assert run.weights["genre"] == 0
     assert "genre" not in run.params["effective_weights"]
+
+
+@override_settings(RECOMMENDER_WEIGHTS={}, RECOMMENDER_CROWD_WEIGHTS={"trend": 0.5})
+def test_parse_weights_settings_override_only_the_keys_they_name():
+    # Settings hold only optional overrides; the two default sets live in recommendations.weights.
+    assert parse_weights(None, content=False).as_dict() == {**CROWD_WEIGHTS, "trend": 0.5}
+    assert parse_weights(None, content=True).as_dict() == DEFAULT_WEIGHTS
+
+
+@override_settings(RECOMMENDER_CROWD_WEIGHTS={"tempo": -1})
+def test_parse_weights_bad_settings_override_names_the_setting():
+    with pytest.raises(ImproperlyConfigured, match="RECOMMENDER_CROWD_WEIGHTS: weight 'tempo'"):
+        parse_weights(None, content=False)
 
 
 def _normalised(weights: dict[str, float]) -> dict[str, float]:

@@ -112,10 +112,10 @@ def recommender_evaluate(
 ) -> EvaluationReport:
     """Evaluate the engine and the baselines on the stored data, per protocol.
 
-    `weights` (default: the settings' RECOMMENDER_WEIGHTS) is what "engine" uses. With `search`,
-    a coordinate search on the validation split of every protocol asked for runs first (joined
-    by the validation cases of the exports in `search_also`), and its best weights are reported
-    as "engine (searched)" on the chosen split too.
+    `weights` (default: the default sets with the settings' overrides, `parse_weights`) is what
+    "engine" uses. With `search`, a coordinate search on the validation split of every protocol
+    asked for runs first (joined by the validation cases of the exports in `search_also`), and
+    its best weights are reported as "engine (searched)" on the chosen split too.
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
