@@ -2,7 +2,8 @@
 
 `author_analyze` is what the pipeline calls after an ingest and what the worker task, the admin
 action, the API and `manage.py analyze_authors` run. The figures themselves come from the pure
-`authors.analysis` package; this module only decides which rows feed it:
+`authors.analysis` package; `authors.selectors.author_inputs` reads the rows that feed it and
+this module runs the analysis and stores its result. The rows read:
 
 - the creator's TikTok account (the most recently scraped one when there are several) gives the
   profile counts and the stat snapshots;
@@ -24,13 +25,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from authors import selectors
@@ -42,19 +41,11 @@ from authors.analysis import (
     STATUS_OK,
     STATUS_PRIVATE,
     AuthorMetrics,
-    MusicKey,
-    ProfileInput,
-    SnapshotInput,
-    VideoInput,
     analyze_author,
 )
-from authors.models import Author, AuthorAnalysis, AuthorSource
-from music.models import Music, MusicFeatures, MusicSource
-from musicrec.core.descriptors import Descriptor, Label
+from authors.models import Author, AuthorAnalysis
 from musicrec.core.jobs import BatchSummary, job_create, job_enqueue
-from musicrec.core.models import AnalysisStatus, Job, Platform
-from musicrec.core.relations import related_or_none
-from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSource
+from musicrec.core.models import AnalysisStatus, Job
 
 logger = logging.getLogger(__name__)
 
@@ -69,213 +60,6 @@ STATUS_TO_ANALYSIS_STATUS: dict[str, str] = {
     STATUS_NO_RECENT_VIDEOS: AnalysisStatus.PARTIAL,
     STATUS_NO_VIEWS: AnalysisStatus.PARTIAL,
 }
-# A category label stored without a confidence (set by a curator, say) is taken as certain.
-UNSTATED_CATEGORY_CONFIDENCE = 1.0
-
-
-@dataclass
-class AuthorInputs:
-    """The pure analysis inputs for one creator, plus what the loader had to leave out."""
-
-    profile: ProfileInput
-    videos: list[VideoInput]
-    snapshots: list[SnapshotInput]
-    notes: list[str] = field(default_factory=list)
-
-
-# --- reading the rows -------------------------------------------------------------------------
-
-
-def _weights(value: Any) -> dict[str, float]:
-    """A JSON weights column as {label: weight}; anything malformed counts as no weights."""
-    if not isinstance(value, dict):
-        return {}
-    return {
-        str(k): float(v)
-        for k, v in value.items()
-        if isinstance(v, int | float) and not isinstance(v, bool)
-    }
-
-
-def _descriptor_or_none(descriptor: Descriptor) -> Descriptor | None:
-    numbers = (
-        descriptor.tempo_bpm,
-        descriptor.energy,
-        descriptor.valence,
-        descriptor.arousal,
-        descriptor.danceability,
-    )
-    if all(v is None for v in numbers) and not descriptor.genres and not descriptor.moods:
-        return None
-    return descriptor
-
-
-def music_descriptor(features: MusicFeatures | None) -> Descriptor | None:
-    """The track's point in the shared space, or None when nothing usable is stored.
-
-    A failed analysis may still carry catalogue values from before, but a failure means the row
-    is not trusted, so it contributes nothing.
-    """
-    if features is None or features.status == AnalysisStatus.FAILED:
-        return None
-    return _descriptor_or_none(
-        Descriptor(
-            tempo_bpm=features.tempo_bpm,
-            energy=features.energy,
-            valence=features.valence,
-            arousal=features.arousal,
-            danceability=features.danceability,
-            genres=_weights(features.genres),
-            moods=_weights(features.moods),
-        )
-    )
-
-
-def content_descriptor(analysis: VideoContentAnalysis | None) -> Descriptor | None:
-    """What the video itself shows and sounds like. Moods come from the stored detail (the
-    analysis's full mood weights) and fall back to the top mood alone."""
-    if analysis is None or analysis.status == AnalysisStatus.FAILED:
-        return None
-    detail = analysis.detail if isinstance(analysis.detail, dict) else {}
-    moods = _weights(detail.get("moods"))
-    if not moods and analysis.top_mood:
-        moods = {analysis.top_mood: 1.0}
-    return _descriptor_or_none(
-        Descriptor(
-            tempo_bpm=analysis.tempo_bpm,
-            energy=analysis.energy,
-            valence=analysis.valence,
-            arousal=analysis.arousal,
-            danceability=analysis.danceability,
-            moods=moods,
-        )
-    )
-
-
-def content_category(analysis: VideoContentAnalysis | None) -> Label | None:
-    if analysis is None or analysis.status == AnalysisStatus.FAILED or not analysis.category:
-        return None
-    confidence = analysis.category_confidence
-    return Label(
-        value=analysis.category,
-        source=analysis.category_source or "unknown",
-        confidence=UNSTATED_CATEGORY_CONFIDENCE if confidence is None else confidence,
-    )
-
-
-def music_key(music: Music) -> MusicKey:
-    """The sound as the analysis keys it: TikTok's music id, as the platform reports it."""
-    tiktok_ids = [s.external_id for s in getattr(music, "tiktok_sources", [])]
-    return MusicKey(
-        id=tiktok_ids[0] if tiktok_ids else "",
-        title=music.title or "",
-        artist=music.artist_name or "",
-        is_original=music.is_original_sound,
-    )
-
-
-def _videos_queryset(author_id: int):
-    """Every video of the author with what the analysis reads, in a fixed number of queries:
-    the videos (+ content analysis), their TikTok posts, their primary sounds (+ music and
-    features), and those sounds' TikTok ids."""
-    primary_links = (
-        VideoMusic.objects.filter(is_primary=True)
-        .select_related("music", "music__features")
-        .prefetch_related(
-            Prefetch(
-                "music__sources",
-                queryset=MusicSource.objects.filter(platform=Platform.TIKTOK).order_by("pk"),
-                to_attr="tiktok_sources",
-            )
-        )
-        .order_by("pk")
-    )
-    return (
-        Video.objects.filter(author_id=author_id)
-        .select_related("content_analysis")
-        .prefetch_related(
-            Prefetch(
-                "sources",
-                queryset=VideoSource.objects.filter(platform=Platform.TIKTOK).order_by(
-                    *selectors.LATEST_SCRAPE_FIRST
-                ),
-                to_attr="tiktok_sources",
-            ),
-            Prefetch("music_links", queryset=primary_links, to_attr="primary_links"),
-        )
-        .order_by("posted_at", "pk")
-    )
-
-
-def _video_input(video: Video, post: VideoSource) -> VideoInput:
-    links = getattr(video, "primary_links", [])
-    music = links[0].music if links else None
-    analysis = related_or_none(video, "content_analysis")
-    return VideoInput(
-        external_id=post.external_id,
-        posted_at=video.posted_at,
-        views=post.views,
-        likes=post.likes,
-        comments=post.comments,
-        shares=post.shares,
-        saves=post.saves,
-        hashtags=tuple(str(t) for t in (video.hashtags or []) if t),
-        music=music_key(music) if music is not None else None,
-        music_descriptor=music_descriptor(related_or_none(music, "features")) if music else None,
-        content=content_descriptor(analysis),
-        category=content_category(analysis),
-    )
-
-
-def author_inputs(*, author: Author) -> AuthorInputs:
-    """Load one creator's rows and turn them into the pure analysis inputs."""
-    account: AuthorSource | None = (
-        AuthorSource.objects.filter(author=author, platform=Platform.TIKTOK)
-        .order_by(*selectors.LATEST_SCRAPE_FIRST)
-        .prefetch_related("snapshots")
-        .first()
-    )
-    notes: list[str] = []
-    if account is None:
-        profile = ProfileInput()
-        snapshots: list[SnapshotInput] = []
-        notes.append("No TikTok account linked: profile counts and growth are empty.")
-    else:
-        profile = ProfileInput(
-            followers=account.followers,
-            following=account.following,
-            likes_total=account.likes_total,
-            video_count=account.video_count,
-            is_private=account.is_private,
-            verified=account.verified,
-        )
-        snapshots = [
-            SnapshotInput(taken_at=s.taken_at, followers=s.followers, likes_total=s.likes_total)
-            for s in account.snapshots.all()
-        ]
-
-    videos: list[VideoInput] = []
-    ads = undated = 0
-    for video in _videos_queryset(author.pk):
-        posts = getattr(video, "tiktok_sources", [])
-        if not posts:
-            continue  # not a TikTok post: not part of this account's feed
-        post = posts[0]
-        if post.is_ad:
-            ads += 1
-        elif video.posted_at is None:
-            undated += 1
-        else:
-            videos.append(_video_input(video, post))
-    if ads:
-        notes.append(f"{ads} ad{'s' if ads != 1 else ''} left out: paid reach is not organic.")
-    if undated:
-        notes.append(
-            f"{undated} video{'s' if undated != 1 else ''} without a posting date left out."
-        )
-    return AuthorInputs(profile=profile, videos=videos, snapshots=snapshots, notes=notes)
-
-
 # --- storing the result -----------------------------------------------------------------------
 
 
@@ -336,7 +120,7 @@ def author_analyze(*, author_id: int, now: datetime | None = None) -> AuthorAnal
     account gets an analysis that says so.
     """
     author = Author.objects.get(pk=author_id)
-    inputs = author_inputs(author=author)
+    inputs = selectors.author_inputs(author=author)
     if now is None:
         now = max((s.taken_at for s in inputs.snapshots), default=None) or timezone.now()
     metrics = analyze_author(

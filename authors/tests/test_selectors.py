@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from authors import selectors
 from authors.tests.factories import AuthorAnalysisFactory, AuthorFactory, AuthorSourceFactory
+from music.models import MusicFeatures
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,9 @@ def test_author_get_and_analysis_get() -> None:
     assert selectors.author_get(987_654) is None
     assert selectors.author_analysis_get(analysis.author_id) == analysis
     assert selectors.author_analysis_get(987_654) is None
+
+
+def test_music_descriptor_is_none_without_usable_values() -> None:
+    assert selectors.music_descriptor(None) is None
+    empty = MusicFeatures(feature_source=MusicFeatures.FeatureSource.NONE, genres=["not", "a dict"])
+    assert selectors.music_descriptor(empty) is None

@@ -30,7 +30,6 @@ from authors.models import Author, AuthorAnalysis
 from authors.tests.factories import AuthorFactory, AuthorSnapshotFactory, AuthorSourceFactory
 from authors.tests.scrape_inputs import pure_inputs
 from authors.tests.scrape_rows import store_scrape, store_with_ingest
-from music.models import MusicFeatures
 from music.tests.factories import MusicFactory, MusicFeaturesFactory, MusicSourceFactory
 from musicrec.core.descriptors import Descriptor, Label
 from musicrec.core.models import AnalysisStatus
@@ -323,12 +322,6 @@ def test_author_analyze_uses_primary_sound_features_and_content_analysis() -> No
     assert analysis.metrics["content_profile"]["content_analyses"] == 1
     assert analysis.metrics["content_profile"]["music_descriptors"] == 2
     assert_columns_match(analysis, expected)
-
-
-def test_music_descriptor_is_none_without_usable_values() -> None:
-    assert services.music_descriptor(None) is None
-    empty = MusicFeatures(feature_source=MusicFeatures.FeatureSource.NONE, genres=["not", "a dict"])
-    assert services.music_descriptor(empty) is None
 
 
 def test_author_analyze_overwrites_the_one_row() -> None:

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from authors.analysis import analyze_author, video_engagement_rate
 from authors.models import Author, AuthorSnapshot
-from authors.services import author_analyze, author_inputs
+from authors.selectors import author_inputs
+from authors.services import author_analyze
 from authors.tests.factories import AuthorFactory, AuthorSourceFactory
 from music.models import MusicSnapshot
 from music.tests.factories import MusicFactory, MusicSourceFactory

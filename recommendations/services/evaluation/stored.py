@@ -12,7 +12,7 @@ import numpy as np
 from django.utils import timezone
 
 from authors.models import Author
-from authors.services import AuthorInputs, author_inputs
+from authors.selectors import AuthorInputs, author_inputs
 from musicrec.core.models import Platform
 from recommendations.as_of import PopularityPoint
 from recommendations.catalogue import CatalogueArrays
@@ -70,7 +70,7 @@ class StoredData:
 def evaluation_creators(arrays: CatalogueArrays) -> list[StoredCreator]:
     """Every creator with dated posts, with their analysis inputs and their videos' tracks.
 
-    The videos are those the profile analysis reads (`authors.services.author_inputs`: TikTok
+    The videos are those the profile analysis reads (`authors.selectors.author_inputs`: TikTok
     posts with a date, no ads), each with its main sound, content analysis and words. Each
     protocol picks the creators it can use.
     """
