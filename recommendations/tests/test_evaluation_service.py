@@ -366,16 +366,19 @@ def test_command_search_with_an_exported_data_set(creators, tmp_path):
 
 def test_engine_beats_every_baseline_on_the_demo_data():
     """The shipped demo, loaded and profiled (catalogue features, no audio or video decoding):
-    the engine finds the hidden tracks more often and ranks them higher than every baseline."""
+    the engine finds the hidden tracks more often and ranks them higher than every baseline,
+    on the test split: the default weights were searched on the validation split, so "all"
+    would grade them partly on the cases they were tuned on."""
     call_command("load_demo", "--no-analysis", verbosity=0)
     # The analysis clock is the latest scrape, so the 90-day window holds the demo's videos
     # whatever the date the tests run on.
     now = AuthorSnapshot.objects.aggregate(latest=Max("taken_at"))["latest"]
     for author_id in Author.objects.filter(is_creator=True).values_list("pk", flat=True):
         author_analyze(author_id=author_id, now=now)
-    report = recommender_evaluate(split="all")
+    report = recommender_evaluate(split="test")
     (loo,) = report.protocols
-    assert loo.creators == 10 and loo.case_counts["author"] > 100
+    # The test half is chosen per (creator, track): 9 creators, 57 creator and 94 video cases.
+    assert loo.creators >= 8 and loo.case_counts["author"] >= 50
     for target in ("author", "video"):
         rows = {r.method: r.metrics for r in loo.results if r.target == target}
         for baseline in METHODS[1:]:
