@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "videos",
     "music",
     "recommendations",
+    "sample_data",  # manage.py load_demo
 ]
 
 MIDDLEWARE = [

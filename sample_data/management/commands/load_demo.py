@@ -28,7 +28,7 @@ from musicrec.core.models import Job, Platform
 from musicrec.ingest import IngestSummary, scrape_store
 from musicrec.platforms.tiktok import ScrapeError, ScrapeResult, parse_scrape_file
 
-DEFAULT_SEED_DIR = Path(settings.BASE_DIR) / "sample_data" / "demo"
+DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
 @dataclass
