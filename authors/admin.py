@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
-from authors import services
+from authors import admin_scrape, services
 from authors.analysis import METRIC_FORMULAS
 from authors.models import Author, AuthorAnalysis, AuthorSnapshot, AuthorSource
 from musicrec.core.admin_roles import RerunAnalysesMixin
@@ -273,3 +273,8 @@ class AuthorAnalysisAdmin(RerunAnalysesMixin, AnalysisDisplay, admin.ModelAdmin)
         self, request: HttpRequest, obj: AuthorAnalysis | None = None
     ) -> bool:
         return False
+
+
+# The scrape-upload page (authors.admin_scrape, linked from the accounts list) joins the site's
+# URLs at /admin/upload-scrape/.
+admin_scrape.install(admin.site)

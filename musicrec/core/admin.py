@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from musicrec.core import admin_scrape
 from musicrec.core.models import Job
 
 
@@ -23,7 +22,3 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
-
-
-# The scrape-upload page (musicrec.core.admin_scrape) joins the site's URLs.
-admin_scrape.install(admin.site)

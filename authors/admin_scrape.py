@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from authors.models import AuthorSource
 from musicrec.core.sizes import human_size
 from musicrec.ingest import scrape_store
 from musicrec.platforms.tiktok import ScrapeError, ScrapeResult, parse_scrape_bytes
@@ -105,8 +106,6 @@ def scrape_upload_view(request: HttpRequest) -> HttpResponse:
 
 
 def _author_source_opts():
-    from authors.models import AuthorSource
-
     return AuthorSource._meta
 
 
