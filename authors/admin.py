@@ -16,6 +16,8 @@ from authors import admin_scrape, services
 from authors.analysis import METRIC_FORMULAS
 from authors.models import Author, AuthorAnalysis, AuthorSnapshot, AuthorSource
 from musicrec.core.admin_roles import RerunAnalysesMixin
+from musicrec.core.admin_versions import BumpsDataVersions
+from musicrec.core.versions import USAGE
 
 
 def _count(value: float) -> str:
@@ -160,7 +162,8 @@ class AuthorAnalysisInline(AnalysisDisplay, admin.StackedInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(RerunAnalysesMixin, admin.ModelAdmin):
+class AuthorAdmin(BumpsDataVersions, RerunAnalysesMixin, admin.ModelAdmin):
+    data_versions = (USAGE,)  # deleting a creator deletes their videos
     list_display = ["name", "is_creator", "is_artist", "handles", "analysis_summary", "created_at"]
     list_filter = ["is_creator", "is_artist", "sources__platform", "analysis__tier"]
     search_fields = ["name", "sources__handle", "sources__external_id"]

@@ -18,7 +18,9 @@ from music.services.genre import genre_choices, music_features_set_genre
 from music.services.merge import music_merge
 from music.services.spotify import music_enrichment_enqueue, spotify_enabled
 from musicrec.core.admin_roles import RerunAnalysesMixin
+from musicrec.core.admin_versions import BumpsDataVersions
 from musicrec.core.relations import related_or_none
+from musicrec.core.versions import CATALOGUE, USAGE
 
 MERGE_TEMPLATE = "admin/music/merge_confirmation.html"
 
@@ -61,7 +63,8 @@ class MusicFeaturesInline(admin.StackedInline):
 
 
 @admin.register(Music)
-class MusicAdmin(RerunAnalysesMixin, admin.ModelAdmin):
+class MusicAdmin(BumpsDataVersions, RerunAnalysesMixin, admin.ModelAdmin):
+    data_versions = (CATALOGUE, USAGE)  # a deleted track takes its video links with it
     list_display = [
         "title",
         "artist_name",
@@ -184,7 +187,8 @@ class MusicSnapshotInline(admin.TabularInline):
 
 
 @admin.register(MusicSource)
-class MusicSourceAdmin(admin.ModelAdmin):
+class MusicSourceAdmin(BumpsDataVersions, admin.ModelAdmin):
+    data_versions = (CATALOGUE,)
     list_display = ["external_id", "platform", "music", "popularity", "usage_count", "last_seen_at"]
     list_filter = ["platform"]
     search_fields = ["external_id", "music__title", "music__artist_name"]
@@ -216,7 +220,8 @@ class MusicFeaturesForm(forms.ModelForm):
 
 
 @admin.register(MusicFeatures)
-class MusicFeaturesAdmin(RerunAnalysesMixin, admin.ModelAdmin):
+class MusicFeaturesAdmin(BumpsDataVersions, RerunAnalysesMixin, admin.ModelAdmin):
+    data_versions = (CATALOGUE,)  # deletes; a genre edit goes through the genre service
     """Measured values are read-only; a curator may set the genre."""
 
     form = MusicFeaturesForm

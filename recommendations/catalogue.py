@@ -218,7 +218,8 @@ class CatalogueArrays:
             "acousticness": acousticness,
         }
         blocks = [_zscore(numeric[name]) for name in _NUMERIC_FEATURES]
-        genre_block = (genres - genres.mean(axis=0, keepdims=True)) * np.float32(GENRE_BLOCK_SCALE)
+        centre = genres.mean(axis=0, keepdims=True) if n else np.zeros((1, genres.shape[1]))
+        genre_block = (genres - centre.astype(np.float32)) * np.float32(GENRE_BLOCK_SCALE)
         features = np.hstack([np.stack(blocks, axis=1), genre_block]).astype(np.float32)
         norms = np.linalg.norm(features, axis=1, keepdims=True)
         np.divide(features, norms, out=features, where=norms > 0)

@@ -1,20 +1,16 @@
 """The engine's inputs read from the database: catalogue arrays and the usage (crowd) data.
 
 Both are built once per process and kept in a `CatalogueCache` until what they were built from
-changes. "Changed" is decided by a version stamp read on every request: a few aggregate queries
-(count, newest id and timestamp, and exact integer checksums of every column the engine reads)
-that cost milliseconds where a rebuild costs a second on a large catalogue. The checksums are
-there because several writers change the catalogue without touching a timestamp: the trend
-refresh and the genre labelling save only their own columns, the ingest bulk-updates usage
-counts, and a curator may move a source to another track. Each column value is weighted by a
-small function of the track id, so two tracks swapping values also changes the stamp. Sums are
-of integers (values x 1000, truncated), so they are exact and do not depend on the order the
-database adds rows in.
+changes. "Changed" is an explicit version (`musicrec.core.versions`): every service that writes
+catalogue data (imports, merges, features, genres, trends, Spotify, scrapes, admin edits) bumps
+the catalogue counter in its own transaction, and every one that writes uses (scrapes, merges,
+admin edits and deletes of videos and creators) the usage counter. Reading the counters is one
+query per request, and no change can slip past them the way a fingerprint of the data could
+(a same-length title fix, two genre weights swapped).
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections import defaultdict
@@ -24,26 +20,12 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    Count,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Max,
-    Q,
-    Sum,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Length, Mod, Ord
 
 from authors.analysis import is_reach_tag
-from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
+from music.models import Music, MusicSnapshot, MusicSource
 from musicrec.core.models import AnalysisStatus, Platform
-from videos.models import Video, VideoMusic, VideoSource
+from musicrec.core.versions import CATALOGUE, USAGE, data_versions
+from videos.models import VideoMusic, VideoSource
 
 from .as_of import PopularityPoint
 from .catalogue import CatalogueArrays, CatalogueCache, TrackRecord
@@ -62,72 +44,19 @@ FEATURE_COLUMNS = (
     "usage_growth_7d",
     "usage_growth_28d",
 )
-# Checksum weights cycle through 1..STAMP_MODULUS so sums of value x 1000 x weight stay far
-# below 2^63 for millions of rows.
-STAMP_MODULUS = 9973
-
 
 # --- Version stamps -----------------------------------------------------------------------------
 
 
-def _weight(id_field: str) -> Any:
-    return Mod(F(id_field), Value(STAMP_MODULUS)) + Value(1)
-
-
-def _checksum(column: str, id_field: str) -> Sum:
-    """Exact integer sum of value x 1000 x weight(id); NULL values are left out."""
-    scaled = ExpressionWrapper(F(column) * Value(1000.0), output_field=FloatField())
-    return Sum(Cast(scaled, BigIntegerField()) * _weight(id_field))
-
-
-def _stamp(*parts: Mapping[str, Any]) -> str:
-    text = "|".join(f"{k}={part[k]}" for part in parts for k in sorted(part))
-    return hashlib.sha1(text.encode()).hexdigest()[:20]
-
-
 def catalogue_version() -> str:
-    """A stamp of everything the catalogue arrays are built from (three aggregate queries)."""
-    music = Music.objects.catalogue().aggregate(
-        n=Count("id"),
-        last_id=Max("id"),
-        updated=Max("updated_at"),
-        commercial=Sum(
-            Case(When(commercial_ok=True, then=Value(2)), When(commercial_ok=False, then=Value(1)))
-            * _weight("id")
-        ),
-        artists=Sum(F("artist_id") * _weight("id")),
-        titles=Sum((Length("title") + Length("artist_name")) * _weight("id")),
-    )
-    features = MusicFeatures.objects.filter(music__is_original_sound=False).aggregate(
-        n=Count("id"),
-        analysed=Max("analyzed_at"),
-        early=Sum(Case(When(early_trend=True, then=_weight("music_id")))),
-        status=Sum(Ord("status") * _weight("music_id")),
-        genre=Sum((Ord("genre") + Length("genre") * Value(1000)) * _weight("music_id")),
-        genres=Sum(Length(Cast("genres", TextField())) * _weight("music_id")),
-        **{column: _checksum(column, "music_id") for column in FEATURE_COLUMNS},
-    )
-    sources = MusicSource.objects.filter(music__is_original_sound=False).aggregate(
-        n=Count("id"),
-        last_id=Max("id"),
-        music=Sum("music_id"),
-        usage=Sum("usage_count"),
-        popularity=Sum(F("popularity") * _weight("music_id")),
-    )
-    return _stamp(music, features, sources)
+    """The version of everything the catalogue arrays are built from (one query)."""
+    return f"catalogue-{data_versions([CATALOGUE])[CATALOGUE]}"
 
 
 def usage_version(catalogue: str) -> str:
-    """A stamp of the uses of catalogue tracks and the posts they are in (three queries)."""
-    links = VideoMusic.objects.aggregate(n=Count("id"), last_id=Max("id"), music=Sum("music_id"))
-    posts = VideoSource.objects.filter(platform=Platform.TIKTOK).aggregate(
-        n=Count("id"),
-        last_id=Max("id"),
-        views=Sum("views"),
-        ads=Count("id", filter=Q(is_ad=True)),
-    )
-    videos = Video.objects.aggregate(n=Count("id"), updated=Max("updated_at"))
-    return _stamp({"catalogue": catalogue}, links, posts, videos)
+    """The version of the uses of catalogue tracks and their posts (one query); the usage rows
+    index the catalogue arrays, so it includes the catalogue's version too."""
+    return f"{catalogue}/usage-{data_versions([USAGE])[USAGE]}"
 
 
 # --- Catalogue records --------------------------------------------------------------------------
@@ -319,7 +248,7 @@ class EngineData:
     """What one request scores against, and the stamps it was built from.
 
     The crowd data (who used which track) is read only when a request weighs a crowd component:
-    `crowd()` checks its own stamp and builds it on first use.
+    `crowd()` reads the usage version (one query) and builds it on first use.
     """
 
     arrays: CatalogueArrays
@@ -353,9 +282,9 @@ def _current_stamp(fresh: bool) -> tuple[str, bool]:
 def engine_data(*, fresh: bool = False) -> EngineData:
     """The current catalogue arrays, rebuilt only when they changed.
 
-    Three aggregate queries check the stamp (at most every RECOMMENDER_CATALOGUE_CHECK_SECONDS,
-    or now with `fresh`); two more run only when a rebuild is due. Shared by every request of
-    this process.
+    One query reads the catalogue version (at most every RECOMMENDER_CATALOGUE_CHECK_SECONDS, or
+    now with `fresh`); two more run only when a rebuild is due. Shared by every request of this
+    process.
     """
     version, checked_now = _current_stamp(fresh)
     arrays = _arrays_cache.get(version, lambda: CatalogueArrays.build(catalogue_records()))

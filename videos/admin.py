@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from musicrec.core.admin_roles import RerunAnalysesMixin
+from musicrec.core.admin_versions import BumpsDataVersions
 from musicrec.core.descriptors import CATEGORIES
+from musicrec.core.versions import USAGE
 from videos import services
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSnapshot, VideoSource
 
@@ -107,7 +109,8 @@ def _pretty(data: object) -> str:
 
 
 @admin.register(Video)
-class VideoAdmin(RerunAnalysesMixin, admin.ModelAdmin):
+class VideoAdmin(BumpsDataVersions, RerunAnalysesMixin, admin.ModelAdmin):
+    data_versions = (USAGE,)
     list_display = ["__str__", "author", "posted_at", "duration_s", "content_category", "mood"]
     list_filter = ["sources__platform", "content_analysis__category", "content_analysis__status"]
     search_fields = ["caption", "sources__external_id", "author__name"]
@@ -137,7 +140,8 @@ class VideoSnapshotInline(admin.TabularInline):
 
 
 @admin.register(VideoSource)
-class VideoSourceAdmin(admin.ModelAdmin):
+class VideoSourceAdmin(BumpsDataVersions, admin.ModelAdmin):
+    data_versions = (USAGE,)  # views and the ad flag
     list_display = [
         "external_id",
         "platform",
@@ -164,7 +168,8 @@ class VideoSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(VideoMusic)
-class VideoMusicAdmin(admin.ModelAdmin):
+class VideoMusicAdmin(BumpsDataVersions, admin.ModelAdmin):
+    data_versions = (USAGE,)
     list_display = ["video", "music", "is_primary"]
     list_select_related = ["video", "music"]
     search_fields = ["video__caption", "music__title"]

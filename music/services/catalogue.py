@@ -27,6 +27,7 @@ from music.catalog import CatalogueError, CatalogueRow
 from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
 from musicrec.core.descriptors import top_label
 from musicrec.core.models import AnalysisStatus, Platform
+from musicrec.core.versions import CATALOGUE, data_changed
 from musicrec.ingest.sources import LOOKUP_CHUNK, clip, rows_in
 
 ProgressFn = Callable[[int, str], None]
@@ -200,6 +201,7 @@ def catalogue_import(
     if commercial:
         report(90, "Setting commercial-use flags")
         _store_commercial(commercial, summary)
+    data_changed(CATALOGUE)
     report(100, summary.describe())
     return summary
 

@@ -43,6 +43,7 @@ from musicrec.core.jobs import BatchSummary, job_create, job_enqueue
 from musicrec.core.media import MediaFetchError, MediaUnavailable
 from musicrec.core.media_sources import AUDIO_TYPES, media_resolve
 from musicrec.core.models import AnalysisStatus, Job, Platform
+from musicrec.core.versions import CATALOGUE, data_changed
 
 logger = logging.getLogger(__name__)
 
@@ -304,10 +305,12 @@ def music_analyze_many(
 def _record_failure(music_id: int, reason: str) -> None:
     """Leave a readable failed status on the row after an unexpected error, when possible."""
     try:
-        MusicFeatures.objects.update_or_create(
-            music_id=music_id,
-            defaults={"status": AnalysisStatus.FAILED, "error": reason[:2000]},
-        )
+        with transaction.atomic():
+            MusicFeatures.objects.update_or_create(
+                music_id=music_id,
+                defaults={"status": AnalysisStatus.FAILED, "error": reason[:2000]},
+            )
+            data_changed(CATALOGUE)
     except Exception:  # the database itself may be what failed
         logger.exception("could not record the failure of music %s", music_id)
 

@@ -18,6 +18,7 @@ from music.genre import NEIGHBOUR_FEATURES, genre_label
 from music.models import Music, MusicFeatures, MusicSource
 from musicrec.core.descriptors import GENRE_KEYS, GENRES, moods_from_valence_arousal, top_label
 from musicrec.core.models import AnalysisStatus, Platform
+from musicrec.core.versions import CATALOGUE, data_changed
 
 GenreSource = MusicFeatures.GenreSource
 
@@ -145,10 +146,12 @@ def save_owned(features: MusicFeatures, fields: Sequence[str]) -> None:
     stale columns another service wrote meanwhile.
     """
     features.full_clean()
-    if features.pk is None:
-        features.save()
-    else:
-        features.save(update_fields=list(fields))
+    with transaction.atomic():
+        if features.pk is None:
+            features.save()
+        else:
+            features.save(update_fields=list(fields))
+        data_changed(CATALOGUE)
 
 
 def _features_for(music: Music) -> MusicFeatures:

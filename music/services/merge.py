@@ -14,6 +14,7 @@ from music.models import Music, MusicFeatures, MusicSource
 from music.services.features import catalogue_values
 from music.services.trends import music_trends_refresh
 from musicrec.core.models import AnalysisStatus
+from musicrec.core.versions import CATALOGUE, USAGE, data_changed
 from recommendations.models import Feedback, RecommendationItem
 from videos.models import VideoMusic
 
@@ -159,4 +160,5 @@ def music_merge(*, keep: Music, duplicate: Music) -> Music:
     keep.save()
     # Its sources and their usage changed, so its percentile and growth did too.
     music_trends_refresh(music_ids=[keep.pk])
+    data_changed(CATALOGUE, USAGE)  # the video links moved too
     return keep

@@ -28,6 +28,7 @@ from music.services.genre import is_catalogue_row, music_genre_refresh
 from music.services.merge import music_merge
 from musicrec.core.jobs import BatchSummary, job_create, job_enqueue
 from musicrec.core.models import Job, Platform
+from musicrec.core.versions import CATALOGUE, data_changed
 from musicrec.platforms.cache import ResultCache
 from musicrec.platforms.spotify import (
     SpotifyAuthError,
@@ -153,6 +154,7 @@ def _store_match(
     _fill_music(music, track)
     if genres or merged:
         music_genre_refresh(music_id=music.pk)
+    data_changed(CATALOGUE)
     return source
 
 

@@ -35,6 +35,7 @@ from django.utils import timezone
 from music import trends
 from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
 from musicrec.core.models import AnalysisStatus, Platform
+from musicrec.core.versions import CATALOGUE, data_changed
 
 TREND_FIELDS: tuple[str, ...] = (
     "popularity_percentile",
@@ -246,18 +247,16 @@ def music_trends_refresh(
         existing: set[int] = set()
         for part in _in_scope(MusicFeatures.objects.order_by(), "music_id", scope):
             existing.update(part.values_list("music_id", flat=True))
-        MusicFeatures.objects.bulk_create(
-            [
-                MusicFeatures(
-                    music_id=music_id,
-                    status=AnalysisStatus.EMPTY,
-                    feature_source=MusicFeatures.FeatureSource.NONE,
-                )
-                for music_id in scope
-                if music_id not in existing
-            ],
-            batch_size=CHUNK // 5,
-        )
+        missing = [
+            MusicFeatures(
+                music_id=music_id,
+                status=AnalysisStatus.EMPTY,
+                feature_source=MusicFeatures.FeatureSource.NONE,
+            )
+            for music_id in scope
+            if music_id not in existing
+        ]
+        MusicFeatures.objects.bulk_create(missing, batch_size=CHUNK // 5)
         changed: list[tuple[Any, ...]] = []
         # Locked while read and rewritten, so a concurrent analysis's detail is not lost.
         for part in _in_scope(MusicFeatures.objects.select_for_update(), "music_id", scope):
@@ -268,4 +267,6 @@ def music_trends_refresh(
                 if tuple(stored[:-1]) != row[:-1] or stored[-1] != detail:
                     changed.append((pk, *row))
         _write(changed)
+        if missing or changed:
+            data_changed(CATALOGUE)
     return len(computed)

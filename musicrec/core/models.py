@@ -108,3 +108,23 @@ class Job(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class DataVersion(models.Model):
+    """A counter per kind of data that per-process caches are built from.
+
+    Every service that writes such data bumps its counter in the same transaction
+    (`musicrec.core.versions.data_changed`), so a cache keyed by the counter can never serve
+    arrays older than what is committed, whatever changed (a same-length title, swapped genre
+    weights): an explicit version, where fingerprints of the data could miss a change.
+    """
+
+    CATALOGUE = "catalogue"  # everything the recommender's catalogue arrays read
+    USAGE = "usage"  # who used which track, when, with which words (the crowd components)
+
+    name = models.CharField(max_length=32, unique=True)
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.number}"

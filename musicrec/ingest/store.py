@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authors.models import Author, AuthorSnapshot, AuthorSource
+from musicrec.core.versions import CATALOGUE, USAGE, data_changed
 from musicrec.ingest.identity import resolve_handle_keys
 from musicrec.ingest.music import store_music, store_usage
 from musicrec.ingest.sources import (
@@ -71,6 +72,8 @@ def scrape_store(
         sounds = store_music(result.music, authors, taken_at, media, summary)
         _store_videos(result.videos, authors, sounds, taken_at, media, summary)
         store_usage(result.music, sounds, taken_at, summary)
+        # New sounds, usage counts, videos and their links: what the engine's caches read.
+        data_changed(CATALOGUE, USAGE)
     main = result.main_author()
     summary.main_author_id = authors.owner_ids[main.external_id] if main else None
     summary.authors_by_scrape_id = {

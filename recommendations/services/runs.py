@@ -26,7 +26,7 @@ from music.models import Music
 from musicrec.core.models import AnalysisStatus
 from musicrec.core.relations import related_or_none
 from recommendations import selectors
-from recommendations.catalogue_source import EngineData, engine_data, post_terms
+from recommendations.catalogue_source import EngineData, caches_clear, engine_data, post_terms
 from recommendations.crowd import (
     CROWD_COMPONENTS,
     CrowdScores,
@@ -306,6 +306,9 @@ def _run_and_store(
         # the run's items, so check they all still exist and rank again on fresh data if not.
         ids = [item.music_id for item in result.items]
         if Music.objects.filter(pk__in=ids).count() < len(ids):
+            # A track was deleted or merged away since: rebuild (even if that writer did not
+            # bump the catalogue version) and rank again.
+            caches_clear()
             return _run_and_store(request, run_values, notices, weights, started, fresh=True)
     notices = list(notices)
     for notice in result.notices:

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from django.test import override_settings
 
-from music.models import Music, MusicFeatures, MusicSource
+from music.models import MusicFeatures
 from music.tests.factories import MusicFactory, MusicFeaturesFactory, MusicSourceFactory
 from musicrec.core.models import AnalysisStatus, Platform
+from musicrec.core.versions import CATALOGUE, USAGE, data_changed
 from recommendations.catalogue_source import (
     cache_stats,
     catalogue_records,
@@ -68,46 +69,12 @@ def test_catalogue_records_take_two_queries_whatever_the_size(django_assert_num_
 
 def test_catalogue_version_is_stable_while_nothing_changes(django_assert_num_queries):
     make_catalogue(per_kind=2)
-    # One aggregate query each over music, features and sources.
-    with django_assert_num_queries(3):
+    # One query: the explicit counter (test_data_versions: every writer bumps it).
+    with django_assert_num_queries(1):
         first = catalogue_version()
     assert catalogue_version() == first
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        "new track",
-        "trend refresh",
-        "genre swap",
-        "usage count",
-        "commercial flag",
-        "source moved",
-        "analysis failed",
-    ],
-)
-def test_catalogue_version_changes_with_every_input_of_the_arrays(change):
-    catalogue = make_catalogue(per_kind=2)
-    a, b = catalogue.tracks["dance-pop"][0], catalogue.tracks["acoustic"][0]
-    MusicSourceFactory(music=a, platform=Platform.TIKTOK, usage_count=500)
-    before = catalogue_version()
-    features = MusicFeatures.objects
-    if change == "new track":
-        MusicFeaturesFactory(music=MusicFactory())
-    elif change == "trend refresh":  # the trend service saves only its own columns
-        features.filter(music=a).update(usage_growth_7d=0.25)
-    elif change == "genre swap":  # two tracks exchanging labels keep every count the same
-        features.filter(music=a).update(genre="folk-acoustic", genres={"folk-acoustic": 1.0})
-        features.filter(music=b).update(genre="pop", genres={"pop": 1.0})
-    elif change == "usage count":
-        MusicSource.objects.filter(music=a, platform=Platform.TIKTOK).update(usage_count=501)
-    elif change == "commercial flag":
-        Music.objects.filter(pk=a.pk).update(commercial_ok=None)
-    elif change == "source moved":
-        MusicSource.objects.filter(music=a, platform=Platform.TIKTOK).update(music=b)
-    elif change == "analysis failed":
-        features.filter(music=a).update(status=AnalysisStatus.FAILED)
-    assert catalogue_version() != before
+    data_changed(CATALOGUE)
+    assert catalogue_version() != first
 
 
 def test_engine_data_rebuilds_only_when_the_catalogue_changes(django_assert_num_queries):
@@ -115,20 +82,21 @@ def test_engine_data_rebuilds_only_when_the_catalogue_changes(django_assert_num_
     make_creator("luna", "dance-pop", used=catalogue.tracks["dance-pop"][:1])
     start = cache_stats()
     first = engine_data()
-    # Three stamp queries, nothing rebuilt; the crowd data is not even looked at.
-    with django_assert_num_queries(3):
+    # One version query, nothing rebuilt; the crowd data is not even looked at.
+    with django_assert_num_queries(1):
         again = engine_data()
     assert again.arrays is first.arrays
     assert cache_stats()["catalogue"] == start["catalogue"] + 1
     assert cache_stats()["crowd"] == start["crowd"]
 
     crowd = first.crowd()
-    # Three usage stamp queries when nothing changed.
-    with django_assert_num_queries(3):
+    # One usage version query when nothing changed.
+    with django_assert_num_queries(1):
         assert first.crowd() is crowd
 
-    # A new use of a track changes the crowd data only.
+    # A new use of a track changes the crowd data only (the ingest bumps the usage version).
     make_creator("beat", "edm", used=catalogue.tracks["edm"][:1])
+    data_changed(USAGE)
     third = engine_data()
     assert third.arrays is first.arrays
     assert third.crowd() is not crowd
@@ -136,24 +104,21 @@ def test_engine_data_rebuilds_only_when_the_catalogue_changes(django_assert_num_
 
     # A catalogue change rebuilds both (the usage rows index the arrays).
     MusicFeatures.objects.filter(music=catalogue.all[0]).update(energy=0.01)
+    data_changed(CATALOGUE)
     fourth = engine_data()
     assert fourth.arrays is not first.arrays and fourth.crowd() is not third.crowd()
     assert fourth.arrays.energy[fourth.arrays.row_of(catalogue.all[0].pk)] == pytest.approx(0.01)
     assert cache_stats()["catalogue"] == start["catalogue"] + 2
 
 
-def test_usage_version_follows_uses_views_and_videos():
-    catalogue = make_catalogue(per_kind=2)
-    luna = make_creator("luna", "dance-pop", used=catalogue.tracks["dance-pop"][:2])
+def test_usage_version_follows_its_counter_and_the_catalogue():
     version = catalogue_version()
     before = usage_version(version)
-    luna.videos.first().sources.update(views=999)
-    after_views = usage_version(version)
-    assert after_views != before
-    video = luna.videos.first()
-    video.hashtags = ["newtag"]
-    video.save()
-    assert usage_version(version) != after_views
+    data_changed(USAGE)
+    after_use = usage_version(version)
+    assert after_use != before
+    data_changed(CATALOGUE)
+    assert usage_version(catalogue_version()) != after_use
 
 
 def test_usage_table_rows_performance_and_words(django_assert_num_queries):
@@ -215,6 +180,7 @@ def test_stamps_are_trusted_for_the_check_interval(django_assert_num_queries):
     first = engine_data()
     assert first.checked_now
     MusicFeatures.objects.filter(music=catalogue.all[0]).update(energy=0.01)
+    data_changed(CATALOGUE)
     with django_assert_num_queries(0):
         trusted = engine_data()
     assert trusted.arrays is first.arrays and not trusted.checked_now

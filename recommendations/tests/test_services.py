@@ -36,7 +36,7 @@ def test_generate_stores_the_run_with_ranked_items(catalogue, user):
     run.refresh_from_db()
     assert run.target_kind == RecommendationRun.TargetKind.AUTHOR
     assert run.author == luna and run.created_by == user
-    assert run.engine_version and len(run.catalogue_version) == 20
+    assert run.engine_version and run.catalogue_version.startswith("catalogue-")
     assert run.duration_ms > 0
     items = list(run.items.order_by("rank"))
     assert [i.rank for i in items] == list(range(1, 9))
