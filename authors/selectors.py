@@ -162,6 +162,10 @@ def author_analysis_get(author_id: int) -> AuthorAnalysis | None:
     return AuthorAnalysis.objects.select_related("author").filter(author_id=author_id).first()
 
 
+def creator_count() -> int:
+    return Author.objects.filter(is_creator=True).count()
+
+
 # --- the profile analysis's inputs ---------------------------------------------------------------
 
 # A category label stored without a confidence (set by a curator, say) is taken as certain.

@@ -43,3 +43,9 @@ class MusicConfig(AppConfig):
         from django_q.signals import post_spawn
 
         post_spawn.connect(warm_up_worker, dispatch_uid="music.warm_up_worker")
+
+    def home_counts(self) -> dict[str, int]:
+        """The home page's figure (`musicrec.core.selectors.catalogue_counts`)."""
+        from music.selectors import catalogue_track_count
+
+        return {"tracks": catalogue_track_count()}

@@ -50,3 +50,8 @@ def music_detail_list() -> QuerySet[Music]:
 
 def music_get(music_id: int) -> Music | None:
     return music_detail_list().filter(pk=music_id).first()
+
+
+def catalogue_track_count() -> int:
+    """Tracks of the catalogue, not creators' original sounds (`Music.objects.catalogue()`)."""
+    return Music.objects.catalogue().count()

@@ -114,3 +114,7 @@ def video_detail_list() -> QuerySet[Video]:
 def video_get(video_id: int) -> Video | None:
     """One video as the detail view shows it, or None."""
     return video_detail_list().filter(pk=video_id).first()
+
+
+def video_count() -> int:
+    return Video.objects.count()

@@ -15,6 +15,22 @@ def test_home_page_explains_the_product_and_links_admin_and_api_docs(client):
     assert reverse("api-docs") in body
 
 
+def test_home_page_counts_come_from_each_app():
+    """Core names no app: each app's AppConfig.home_counts() gives its figure."""
+    from authors.tests.factories import AuthorFactory
+    from music.tests.factories import MusicFactory
+    from musicrec.core.selectors import catalogue_counts
+    from videos.tests.factories import VideoFactory
+
+    creator = AuthorFactory(is_creator=True)
+    AuthorFactory(is_creator=False, is_artist=True)
+    VideoFactory.create_batch(2, author=creator)
+    MusicFactory(is_original_sound=False)
+    MusicFactory(is_original_sound=True, artist=creator)
+
+    assert catalogue_counts() == {"creators": 1, "videos": 2, "tracks": 1}
+
+
 def test_login_page_renders_and_logs_a_user_in(client, user):
     assert client.get(reverse("login")).status_code == 200
     response = client.post(reverse("login"), {"username": "marketer", "password": "pass-1234-word"})
