@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
@@ -196,6 +197,20 @@ def match_score(query: Recording, candidate: Recording) -> float | None:
     diff = abs(query.duration_s - candidate.duration_s)
     closeness = 1.0 - diff / duration_tolerance(query.duration_s, candidate.duration_s)
     return round(0.5 * title_sim + 0.3 * artist_sim + 0.2 * closeness, 4)
+
+
+def best_match(query: Recording, candidates: Sequence[Recording]) -> tuple[int, float] | None:
+    """(index, score) of the candidate most likely to be `query`, or None if all are rejected.
+
+    The best `match_score` wins; ties go to the earlier candidate (a search service's relevance
+    order).
+    """
+    best: tuple[int, float] | None = None
+    for index, candidate in enumerate(candidates):
+        score = match_score(query, candidate)
+        if score is not None and (best is None or score > best[1]):
+            best = (index, score)
+    return best
 
 
 def same_recording(a: Recording | tuple, b: Recording | tuple) -> bool:

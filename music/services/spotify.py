@@ -2,12 +2,14 @@
 
 Spotify is an identity resolver for us (docs/music-signals.md): a match gives the Spotify ID,
 URL, ISRC, album, release date and explicit flag, plus popularity and artist genres only when
-the app still receives them. The adapter (`musicrec.platforms.spotify`) matches by ISRC, else by
-search with the normalised title and artist and a duration tolerance.
+the app still receives them. `spotify_track_match` finds the track: by ISRC, else by a search
+on the title without decoration and the primary artist, whose candidates `music.matching` scores
+(title and artist similarity, version tags, duration tolerance). The adapter
+(`musicrec.platforms.spotify`) only asks Spotify.
 
 Without SPOTIFY_CLIENT_ID/SECRET enrichment is skipped with one log line and everything else
-works. Results are cached in Django's cache (shared by workers, survives restarts), so a re-run
-makes no API calls.
+works. The adapter keeps answers in Django's cache (shared by workers, survives restarts), so a
+re-run makes no API calls.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.db import transaction
 from django.utils import timezone
 
+from music.matching import Recording, best_match, normalise_isrc, split_artists, strip_title_noise
 from music.models import Music, MusicSnapshot, MusicSource
 from music.services.features import job_target
 from music.services.genre import is_catalogue_row, music_genre_refresh
@@ -29,38 +32,20 @@ from music.services.merge import music_merge
 from musicrec.core.jobs import BatchSummary, job_create, job_enqueue
 from musicrec.core.models import Job, Platform
 from musicrec.core.versions import CATALOGUE, data_changed
-from musicrec.platforms.cache import ResultCache
 from musicrec.platforms.spotify import (
     SpotifyAuthError,
     SpotifyClient,
     SpotifyError,
     SpotifyTrack,
-    spotify_cache_key,
     spotify_client_from_settings,
 )
 
 logger = logging.getLogger(__name__)
 
-CACHE_TTL_S = 7 * 24 * 3600
 _SETTINGS = ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_TIMEOUT", "SPOTIFY_MAX_RETRIES")
 
 
 # --- The client ------------------------------------------------------------------------------
-
-
-def _cache_get(key: str) -> Any:
-    try:
-        return django_cache.get(key)
-    except Exception as exc:  # e.g. the cache table was never created: a miss, not a failure
-        logger.warning("Spotify result cache unavailable (%s): calling the API", exc)
-        return None
-
-
-def _cache_set(key: str, value: Any) -> None:
-    try:
-        django_cache.set(key, value, CACHE_TTL_S)
-    except Exception as exc:
-        logger.warning("Spotify result cache unavailable (%s): result not cached", exc)
 
 
 def spotify_enabled() -> bool:
@@ -70,8 +55,56 @@ def spotify_enabled() -> bool:
 def spotify_client() -> SpotifyClient | None:
     """A client on Django's cache, or None (with one log line) when credentials are unset."""
     values = {name: getattr(settings, name, None) for name in _SETTINGS}
-    cache = ResultCache(ttl_s=CACHE_TTL_S, backend_get=_cache_get, backend_set=_cache_set)
-    return spotify_client_from_settings(values, cache=cache)
+    return spotify_client_from_settings(values)
+
+
+# --- Finding the track -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpotifyMatch:
+    track: SpotifyTrack
+    method: Literal["id", "isrc", "search"]
+    confidence: float  # 1.0 for an id or ISRC hit, else music.matching.match_score
+
+
+def _canonical(track: SpotifyTrack) -> SpotifyTrack:
+    """The track with its ISRC in canonical form, or none if Spotify's is malformed."""
+    return dataclasses.replace(track, isrc=normalise_isrc(track.isrc))
+
+
+def spotify_track_match(
+    client: SpotifyClient,
+    *,
+    title: str,
+    artist: str,
+    duration_s: float | None = None,
+    isrc: str | None = None,
+) -> SpotifyMatch | None:
+    """The Spotify track for a recording: by ISRC when given, else the best search candidate.
+
+    The search sends the title without decoration ("(feat. ...)", "- Radio Edit") and the
+    primary artist; a candidate must pass `music.matching.match_score` (title and artist
+    similarity, same version tags, duration within 3 s or 3 %), the best score wins and ties go
+    to Spotify's relevance order. Raises SpotifyError / SpotifyAuthError.
+    """
+    code = normalise_isrc(isrc)
+    if code is not None:
+        track = client.search_by_isrc(code)
+        if track is not None:
+            return SpotifyMatch(track=_canonical(track), method="isrc", confidence=1.0)
+    if not title.strip() or not artist.strip():
+        return None
+    primary = split_artists(artist)
+    candidates = client.search(strip_title_noise(title), primary[0] if primary else artist)
+    best = best_match(
+        Recording(title, artist, duration_s),
+        [Recording(c.title, ", ".join(c.artists), c.duration_s) for c in candidates],
+    )
+    if best is None:
+        return None
+    index, score = best
+    return SpotifyMatch(track=_canonical(candidates[index]), method="search", confidence=score)
 
 
 # --- Storing a match -------------------------------------------------------------------------
@@ -179,18 +212,23 @@ def music_match_spotify(
         return None
     linked = next((s for s in music.sources.all() if s.platform == Platform.SPOTIFY), None)
     track = client.track(linked.external_id) if linked is not None else None
-    method, confidence = "id", 1.0
-    if track is None:
+    if track is not None:
+        match = SpotifyMatch(track=_canonical(track), method="id", confidence=1.0)
+    else:
         artist = music.artist_name or (music.artist.name if music.artist else "")
-        match = client.match(music.title, artist, music.duration_s, music.isrc or None)
+        match = spotify_track_match(
+            client, title=music.title, artist=artist, duration_s=music.duration_s, isrc=music.isrc
+        )
         if match is None:
             return None
-        track, method, confidence = match.track, match.method, match.confidence
         # The match is also the answer to the next run's lookup by ID: no call for it then.
-        client.cache.set(spotify_cache_key("track", track.spotify_id), track)
+        client.remember_track(match.track)
+    track = match.track
     primary = client.artist(track.artist_ids[0]) if track.artist_ids else None
     genres = list(primary.genres) if primary is not None else []
-    return _store_match(music, track, method=method, confidence=confidence, genres=genres)
+    return _store_match(
+        music, track, method=match.method, confidence=match.confidence, genres=genres
+    )
 
 
 def music_enrich_many(

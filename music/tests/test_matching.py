@@ -7,6 +7,7 @@ import pytest
 from music.matching import (
     Recording,
     artists_match,
+    best_match,
     durations_match,
     match_score,
     normalise_artist,
@@ -114,3 +115,19 @@ def test_normalise_isrc() -> None:
     assert normalise_isrc(" GBUM72000433 ") == "GBUM72000433"
     assert normalise_isrc("not an isrc") is None
     assert normalise_isrc(None) is None
+
+
+def test_best_match_takes_the_best_score_and_the_first_of_equals() -> None:
+    query = Recording("Heat Waves", "Glass Animals", 240.0)
+    candidates = [
+        Recording("Heat Waves (Sped Up)", "Glass Animals", 240.0),  # another version
+        Recording("Heat Waves", "Glass Animals", 230.0),  # rejected: 10 s off
+        Recording("Heat Waves", "Glass Animals", 238.0),
+        Recording("Heat Waves", "Glass Animals", 238.0),
+    ]
+
+    index, score = best_match(query, candidates)
+
+    assert index == 2 and score == match_score(query, candidates[2])
+    assert best_match(query, candidates[:2]) is None
+    assert best_match(query, []) is None

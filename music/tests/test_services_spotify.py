@@ -9,7 +9,12 @@ import pytest
 import responses
 
 from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
-from music.services.spotify import music_enrich_many, music_match_spotify
+from music.services.spotify import (
+    music_enrich_many,
+    music_match_spotify,
+    spotify_client,
+    spotify_track_match,
+)
 from music.tests.factories import MusicFactory, MusicFeaturesFactory, MusicSourceFactory
 from musicrec.core.models import Platform
 from musicrec.platforms.spotify import API_BASE
@@ -24,6 +29,68 @@ LAROI_ID = "2tIP7SsRs7vjIcLrU85W8J"
 
 def _api_calls(rsps: responses.RequestsMock) -> list[str]:
     return [call.request.url for call in rsps.calls if call.request.url.startswith(API_BASE)]
+
+
+# --- finding the track (the adapter searches, music.matching scores) -----------------------------
+
+
+def _match(**kwargs):
+    return spotify_track_match(spotify_client(), **kwargs)
+
+
+def test_spotify_track_match_by_isrc(fake_spotify):
+    result = _match(title="Heat Waves", artist="Glass Animals", isrc="gbum7-20-00433")
+
+    assert result is not None
+    assert (result.method, result.confidence) == ("isrc", 1.0)
+    assert result.track.spotify_id == HEAT_WAVES_ID
+    assert "q=isrc%3AGBUM72000433" in _api_calls(fake_spotify)[0]
+
+
+def test_spotify_track_match_searches_without_decoration_within_duration_tolerance(fake_spotify):
+    album_cut = _match(
+        title="Heat Waves (Radio Edit)", artist="Glass Animals feat. X", duration_s=240.0
+    )
+    feature = _match(title="Heat Waves", artist="Glass Animals", duration_s=186.0)
+
+    assert album_cut is not None and album_cut.method == "search"
+    assert album_cut.track.spotify_id == HEAT_WAVES_ID
+    assert "q=track%3A%22Heat+Waves%22+artist%3A%22Glass+Animals%22" in _api_calls(fake_spotify)[0]
+    # title 1.0, artist 1.0, |240 - 238.805| = 1.195 s of a 7.2 s tolerance (3 % of 240 s)
+    assert album_cut.confidence == pytest.approx(0.5 + 0.3 + 0.2 * (1 - 1.195 / 7.2), abs=1e-4)
+    assert feature is not None
+    assert feature.track.title == "Heat Waves (feat. iann dior)"
+
+
+def test_spotify_track_match_respects_version_tags(fake_spotify):
+    sped_up = _match(title="Stay (Sped Up)", artist="The Kid LAROI", duration_s=121.0)
+    original = _match(title="Stay", artist="The Kid LAROI & Justin Bieber", duration_s=143.0)
+
+    assert sped_up is not None
+    assert sped_up.track.title == "STAY (with Justin Bieber) - Sped Up"
+    assert original is not None
+    assert original.track.spotify_id == STAY_ID
+
+
+def test_spotify_track_match_none_when_nothing_fits(fake_spotify):
+    # 238.8 s is 11.2 s from 250 s, beyond max(3 s, 3 % of 250 s = 7.5 s)
+    assert _match(title="Heat Waves", artist="Glass Animals", duration_s=250.0) is None
+    assert _match(title="Nivel De Perreo", artist="J Balvin;Ryan Castro", duration_s=151.6) is None
+    assert _match(title="", artist="J Balvin") is None
+
+
+def test_spotify_track_match_falls_back_to_search_for_unknown_or_malformed_isrc(fake_spotify):
+    unknown = _match(
+        title="Heat Waves", artist="Glass Animals", duration_s=238.8, isrc="USXXX9999999"
+    )
+    malformed = _match(title="Heat Waves", artist="Glass Animals", isrc="not an isrc")
+
+    assert unknown is not None and unknown.method == "search"
+    assert malformed is not None and malformed.method == "search"
+    assert sum("isrc%3A" in url for url in _api_calls(fake_spotify)) == 1  # nothing sent for junk
+
+
+# --- storing the match -------------------------------------------------------------------------
 
 
 def test_music_match_spotify_by_isrc(fake_spotify):

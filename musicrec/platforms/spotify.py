@@ -10,26 +10,32 @@ JSON, so nothing else in the project depends on Spotify's response shapes.
 Resilience is configured, not re-implemented: one requests session with urllib3's `Retry`
 (429 and 5xx, exponential back-off, Retry-After honoured up to a cap) is shared by the token
 request and the API calls. spotipy would otherwise build its own retrying session for the API
-and a plain one for the token, and it cannot cap Retry-After.
+and a plain one for the token, and it cannot cap Retry-After. Answers are kept in Django's cache
+(shared by workers, survives restarts), so re-running an import makes no API calls.
+
+Deciding which search result is the recording we asked about is the music app's job
+(`music.services.spotify.spotify_track_match` with `music.matching`): this adapter sends the
+query it is given and returns every candidate, so the ground floor knows no app.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import requests
 import spotipy
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from requests.adapters import HTTPAdapter
 from spotipy.cache_handler import MemoryCacheHandler
 from spotipy.exceptions import SpotifyException, SpotifyOauthError
 from spotipy.oauth2 import SpotifyClientCredentials
 from urllib3.util.retry import Retry
-
-from music.matching import Recording, match_score, normalise_isrc, split_artists, strip_title_noise
-from musicrec.platforms.cache import MISSING, ResultCache, cache_key
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +43,8 @@ API_BASE = "https://api.spotify.com/v1/"
 TOKEN_URL = "https://accounts.spotify.com/api/token"
 SEARCH_LIMIT_MAX = 10  # Development Mode cap since February 2026
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+CACHE_TTL_S = 7 * 24 * 3600
+_MISSING: Any = object()  # a cache miss, told apart from a remembered "not found" (None)
 _AUTH_ERROR_CODES = {"invalid_client", "unauthorized_client"}
 
 
@@ -62,7 +70,7 @@ class SpotifyTrack:
     release_date: str | None  # as Spotify gives it: "2020-03-20", "2020-03" or "2020"
     duration_s: float
     explicit: bool
-    isrc: str | None
+    isrc: str | None  # as Spotify writes it; `music.matching.normalise_isrc` checks it
     url: str | None
     popularity: int | None  # only when Spotify still returns it (not in Development Mode)
 
@@ -76,16 +84,12 @@ class SpotifyArtist:
     url: str | None
 
 
-@dataclass(frozen=True)
-class MatchResult:
-    track: SpotifyTrack
-    method: Literal["isrc", "search"]
-    confidence: float  # 0-1; 1.0 for an ISRC hit, see music.matching.match_score for search
-
-
 def spotify_cache_key(method: str, *args: Any) -> str:
-    """Cache key of one adapter call; bump the version when the cached records change shape."""
-    return cache_key("spotify:v1", method, *args)
+    """A short, backend-safe cache key naming the call and a digest of its arguments; bump the
+    version when the cached records change shape."""
+    payload = json.dumps([method, *args], ensure_ascii=False, sort_keys=True)
+    digest = hashlib.sha1(payload.encode("utf-8")).hexdigest()
+    return f"spotify:v2:{method}:{digest}"
 
 
 # --- Parsing Spotify JSON into our records -------------------------------------------------------
@@ -104,7 +108,7 @@ def _track_from_json(data: Mapping[str, Any]) -> SpotifyTrack:
         release_date=album.get("release_date"),
         duration_s=round((data.get("duration_ms") or 0) / 1000.0, 3),
         explicit=bool(data.get("explicit", False)),
-        isrc=normalise_isrc((data.get("external_ids") or {}).get("isrc")),
+        isrc=(data.get("external_ids") or {}).get("isrc") or None,
         url=(data.get("external_urls") or {}).get("spotify"),
         popularity=int(popularity) if popularity is not None else None,
     )
@@ -141,12 +145,14 @@ class SpotifyClient:
         max_retries: int = 3,
         backoff_factor: float = 0.5,
         max_retry_after_s: int = 30,
-        cache: ResultCache | None = None,
+        cache: BaseCache | None = None,
+        cache_ttl_s: int = CACHE_TTL_S,
         api_base: str = API_BASE,
         token_url: str = TOKEN_URL,
     ) -> None:
         self.max_retries = max_retries
-        self.cache = cache if cache is not None else ResultCache()
+        self.cache = cache if cache is not None else caches["default"]
+        self.cache_ttl_s = cache_ttl_s
         retry = Retry(
             total=max_retries,
             connect=max_retries,
@@ -199,9 +205,10 @@ class SpotifyClient:
         return self._cached(spotify_cache_key("artist", spotify_id), fetch)
 
     def search_by_isrc(self, isrc: str) -> SpotifyTrack | None:
-        """The track carrying this ISRC, or None (also for a malformed code: nothing is sent)."""
-        code = normalise_isrc(isrc)
-        if code is None:
+        """The track carrying this ISRC, or None. `isrc` is in Spotify's canonical form (twelve
+        characters, upper case, no hyphens: `music.matching.normalise_isrc`)."""
+        code = isrc.strip()
+        if not code:
             return None
 
         def fetch() -> SpotifyTrack | None:
@@ -214,15 +221,15 @@ class SpotifyClient:
     def search(
         self, title: str, artist: str, *, limit: int = SEARCH_LIMIT_MAX
     ) -> list[SpotifyTrack]:
-        """Tracks whose title and artist match, best first by Spotify's relevance."""
+        """Tracks found by a field search on this title and artist, best first by Spotify's
+        relevance. The words are sent as given: the caller strips decoration and credits."""
         if not 1 <= limit <= SEARCH_LIMIT_MAX:
             raise ValueError(f"Spotify search limit must be 1-{SEARCH_LIMIT_MAX}, got {limit}")
-        parts = []
-        if title.strip():
-            parts.append(f'track:"{_search_text(strip_title_noise(title))}"')
-        primary = split_artists(artist)
-        if primary:
-            parts.append(f'artist:"{_search_text(primary[0])}"')
+        parts = [
+            f'{field}:"{_search_text(value)}"'
+            for field, value in (("track", title), ("artist", artist))
+            if _search_text(value)
+        ]
         if not parts:
             return []
         query = " ".join(parts)
@@ -232,37 +239,9 @@ class SpotifyClient:
         )
         return list(found)
 
-    def match(
-        self,
-        title: str,
-        artist: str,
-        duration_s: float | None = None,
-        isrc: str | None = None,
-    ) -> MatchResult | None:
-        """The Spotify track for a recording: by ISRC when given, else the best search candidate.
-
-        A search candidate must pass `music.matching.match_score` (title and artist similarity,
-        same version tags, duration within 3 s or 3 %); the best score wins, ties go to
-        Spotify's relevance order.
-        """
-        if isrc:
-            track = self.search_by_isrc(isrc)
-            if track is not None:
-                return MatchResult(track=track, method="isrc", confidence=1.0)
-        if not title.strip() or not artist.strip():
-            return None
-        query = Recording(title, artist, duration_s)
-        best: tuple[float, SpotifyTrack] | None = None
-        for candidate in self.search(title, artist):
-            score = match_score(
-                query,
-                Recording(candidate.title, ", ".join(candidate.artists), candidate.duration_s),
-            )
-            if score is not None and (best is None or score > best[0]):
-                best = (score, candidate)
-        if best is None:
-            return None
-        return MatchResult(track=best[1], method="search", confidence=best[0])
+    def remember_track(self, track: SpotifyTrack) -> None:
+        """Cache `track` as the answer to a lookup by its id (a search already returned it)."""
+        self._cache_set(spotify_cache_key("track", track.spotify_id), track)
 
     # --- plumbing ---
 
@@ -272,11 +251,21 @@ class SpotifyClient:
         return [_track_from_json(item) for item in items if item and item.get("id")]
 
     def _cached(self, key: str, fetch: Callable[[], Any]) -> Any:
-        value = self.cache.get(key)
-        if value is MISSING:
+        try:
+            value = self.cache.get(key, _MISSING)
+        except Exception as exc:  # e.g. the cache table was never created: a miss, not a failure
+            logger.warning("Spotify result cache unavailable (%s): calling the API", exc)
+            value = _MISSING
+        if value is _MISSING:
             value = fetch()
-            self.cache.set(key, value)
+            self._cache_set(key, value)
         return value
+
+    def _cache_set(self, key: str, value: Any) -> None:
+        try:
+            self.cache.set(key, value, self.cache_ttl_s)
+        except Exception as exc:
+            logger.warning("Spotify result cache unavailable (%s): result not cached", exc)
 
     def _call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one spotipy call, translating its failures into our two readable errors.
@@ -323,7 +312,7 @@ class SpotifyClient:
 
 
 def spotify_client_from_settings(
-    values: Mapping[str, Any], *, cache: ResultCache | None = None
+    values: Mapping[str, Any], *, cache: BaseCache | None = None
 ) -> SpotifyClient | None:
     """A client from settings-like values, or None (logged once per call) when unconfigured.
 
