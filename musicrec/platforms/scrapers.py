@@ -7,12 +7,11 @@ cannot be read raises `ScrapeError` (a `ValueError` naming the JSON path).
 
 from __future__ import annotations
 
-import email.utils
 import json
 import re
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import KW_ONLY, dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,6 +19,8 @@ from urllib.parse import quote
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from musicrec.core.media import iter_body, root_cause
 from musicrec.core.sizes import human_size
@@ -38,7 +39,8 @@ __all__ = [
 _HANDLE_RE = re.compile(r"^[a-z0-9_.]{1,64}$")
 # A dated copy of a handle's scrape: `<handle>_<timestamp>.json`, `<handle>-2025-01-31.json`.
 _DATED_SUFFIX_RE = re.compile(r"^[_\-. ]\d")
-_MAX_RETRY_AFTER_S = 300.0
+MAX_RETRY_AFTER_S = 300
+RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
 class ScraperError(RuntimeError):
@@ -115,10 +117,14 @@ class FileScraperSource:
 class HttpScraperSource:
     """An Apify actor run synchronously: `POST /v2/acts/{actor}/run-sync-get-dataset-items`.
 
-    429 (honouring Retry-After) and 5xx answers and dropped connections are retried with
-    exponential back-off. Timeouts are not retried: the actor run keeps going on the server, and
-    starting a second one would pay for the scrape twice. The body is streamed and abandoned once
-    it passes `max_bytes`; `timeout` bounds the whole exchange, not just each read.
+    The token travels in the `Authorization: Bearer` header (Apify accepts it there or as a
+    `token` query parameter and recommends the header), so it never lands in a URL that a proxy
+    or an error message could log. Retries are urllib3's `Retry`, as for Spotify: 429 and 5xx
+    answers and refused connections are retried with exponential back-off (no wait before the
+    first retry, then `backoff` x 2, x 4, ...), a Retry-After is honoured up to 5 minutes.
+    Timeouts are not retried: the actor run keeps going on the server, and starting a second
+    one would pay for the scrape twice. The body is streamed and abandoned once it passes
+    `max_bytes`; `timeout` bounds the wait for the answer and, again, reading its body.
     """
 
     base_url: str
@@ -130,8 +136,6 @@ class HttpScraperSource:
     backoff: float = 1.0
     max_bytes: int = 50 * 1024 * 1024
     results_per_page: int = 30
-    session: requests.Session | None = None
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
 
     def __post_init__(self) -> None:
         if not self.token:
@@ -161,21 +165,32 @@ class HttpScraperSource:
             result = replace(result, scraped_at=datetime.now(tz=UTC))
         return result
 
-    def _post(self, payload: dict[str, Any], what: str) -> bytes:
-        if self.session is not None:
-            return self._post_with(self.session, payload, what)
-        with requests.Session() as session:
-            return self._post_with(session, payload, what)
+    def _retry(self) -> Retry:
+        return Retry(
+            total=self.retries,
+            connect=self.retries,
+            read=False,  # a read timeout may mean the run is under way: never start a second
+            status=self.retries,
+            other=0,
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods=frozenset({"POST"}),
+            backoff_factor=self.backoff,
+            respect_retry_after_header=True,
+            retry_after_max=MAX_RETRY_AFTER_S,
+            # Hand the last answer back instead of raising, so its status and Apify's message
+            # reach the error.
+            raise_on_status=False,
+        )
 
-    def _post_with(self, session: requests.Session, payload: dict[str, Any], what: str) -> bytes:
+    def _post(self, payload: dict[str, Any], what: str) -> bytes:
         attempts = self.retries + 1
-        last_problem = ""
-        for attempt in range(attempts):
-            deadline = time.monotonic() + self.timeout
+        with requests.Session() as session:
+            session.mount("http://", HTTPAdapter(max_retries=self._retry()))
+            session.mount("https://", HTTPAdapter(max_retries=self._retry()))
             try:
                 response = session.post(
                     self.endpoint,
-                    params={"token": self.token},
+                    headers={"Authorization": f"Bearer {self.token}"},
                     json=payload,
                     timeout=self.timeout,
                     stream=True,
@@ -185,32 +200,22 @@ class HttpScraperSource:
                     f"scraper did not answer for {what} within {self.timeout:g} s"
                 ) from None
             except requests.ConnectionError as error:
-                last_problem = f"cannot connect to {self.base_url}: {_reason(error)}"
-                self._wait(attempt, attempts, None)
-                continue
+                raise ScraperError(
+                    f"scraper still failing for {what} after {_attempts(attempts)}: "
+                    f"cannot connect to {self.base_url}: {root_cause(error)}"
+                ) from None
             with response:
                 status = response.status_code
                 if status in (200, 201):
-                    return self._read(response, deadline, what)
+                    return self._read(response, time.monotonic() + self.timeout, what)
                 detail = _error_detail(response)
-                if status == 429 or status >= 500:
-                    last_problem = f"HTTP {status}{detail}"
-                    self._wait(attempt, attempts, response.headers.get("Retry-After"))
-                    continue
+                if status in RETRY_STATUSES:
+                    history = getattr(getattr(response.raw, "retries", None), "history", ())
+                    raise ScraperError(
+                        f"scraper still failing for {what} after {_attempts(len(history) + 1)}: "
+                        f"HTTP {status}{detail}"
+                    )
                 raise ScraperError(self._refusal(status, detail, what))
-        raise ScraperError(
-            f"scraper still failing for {what} after {attempts} attempt"
-            f"{'s' if attempts != 1 else ''}: {last_problem}"
-        )
-
-    def _wait(self, attempt: int, attempts: int, retry_after: str | None) -> None:
-        if attempt + 1 >= attempts:
-            return
-        delay = self.backoff * (2**attempt)
-        advised = _retry_after_seconds(retry_after)
-        if advised is not None:
-            delay = max(delay, min(advised, _MAX_RETRY_AFTER_S))
-        self.sleep(delay)
 
     def _read(self, response: requests.Response, deadline: float, what: str) -> bytes:
         declared = response.headers.get("Content-Length")
@@ -235,7 +240,8 @@ class HttpScraperSource:
         except urllib3.exceptions.TimeoutError:
             raise ScraperError(late) from None
         except (urllib3.exceptions.HTTPError, OSError) as error:
-            raise ScraperError(f"scraper answer for {what} broke off: {_reason(error)}") from None
+            broke = f"scraper answer for {what} broke off: {root_cause(error)}"
+            raise ScraperError(broke) from None
         return b"".join(chunks)
 
     def _refusal(self, status: int, detail: str, what: str) -> str:
@@ -273,23 +279,8 @@ def _excerpt(body: bytes, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _reason(error: Exception) -> str:
-    """The innermost cause of a requests error, without the token-bearing URL."""
-    return re.sub(r"token=[^&\s'\"]+", "token=…", root_cause(error))
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After as seconds: either a number or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(tz=UTC)).total_seconds())
+def _attempts(count: int) -> str:
+    return f"{count} attempt{'s' if count != 1 else ''}"
 
 
 # --- Factory ------------------------------------------------------------------------------------
