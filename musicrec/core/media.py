@@ -9,6 +9,8 @@ TikTok's CDN URLs are signed and expire within hours or days (research note scra
 their 403/404/410 answers raise `MediaUnavailable`, which callers record as "media unavailable"
 rather than as a failure. Downloads are cached by URL under `dest_dir` and written through a
 temporary file, so a crash never leaves a half-written file where a finished one is expected.
+The cache holds at most `cache_max_bytes` (MEDIA_CACHE_MAX_BYTES): after each new download the
+least recently used entries go first (a cache hit marks its entry used).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from musicrec.core.sizes import human_size
 
 __all__ = [
     "FetchedMedia",
+    "cache_evict",
     "MediaError",
     "MediaFetchError",
     "MediaUnavailable",
@@ -94,6 +97,7 @@ def fetch_media(
     session: requests.Session | None = None,
     allowed_networks: Iterable[str] = (),
     headers: Mapping[str, str] | None = None,
+    cache_max_bytes: int | None = None,
 ) -> FetchedMedia:
     """Download `url` into `dest_dir` (or return the cached copy) within every guard.
 
@@ -103,7 +107,8 @@ def fetch_media(
     bounds the whole download, redirects included. `headers` are sent as is (TikTok's CDN wants a
     Referer). A caller-supplied `session` keeps its own adapters, so only the per-hop resolution
     check guards it; the default session also checks the address each socket connects to, which
-    closes the DNS-rebinding gap between the check and the connection.
+    closes the DNS-rebinding gap between the check and the connection. `cache_max_bytes` caps
+    the folder's cached downloads (None: no cap); the download just made is always kept.
     """
     _check_scheme(url)
     dest_dir = Path(dest_dir)
@@ -128,9 +133,12 @@ def fetch_media(
                     current = urljoin(current, response.headers["Location"])
                     _check_scheme(current, original=url)
                     continue
-                return _store(
+                fetched = _store(
                     response, url, key, dest_dir, max_bytes, allowed_content_types, deadline
                 )
+                if cache_max_bytes is not None:
+                    cache_evict(dest_dir, max_bytes=cache_max_bytes, keep=key)
+                return fetched
         raise MediaFetchError(url, f"more than {MAX_REDIRECTS} redirects")
     finally:
         if own_session:
@@ -359,17 +367,49 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _cached(dest_dir: Path, key: str) -> FetchedMedia | None:
-    """The cached download for this URL key, when its record and file agree."""
+    """The cached download for this URL key, when its record and file agree; marks it used."""
+    record = dest_dir / f"{key}.json"
     try:
-        meta = json.loads((dest_dir / f"{key}.json").read_bytes())
+        meta = json.loads(record.read_bytes())
         path = dest_dir / Path(meta["file"]).name
         if path.stat().st_size != meta["size"]:
             return None
+        os.utime(record)  # the record's modification time is the entry's last use
         return FetchedMedia(
             path=path, content_type=meta["content_type"], size=meta["size"], from_cache=True
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def cache_evict(dest_dir: Path, *, max_bytes: int, keep: str = "") -> int:
+    """Delete the least recently used downloads until the folder's cached files fit `max_bytes`.
+
+    An entry is a `<key>.json` record and the file it names; its last use is the record's
+    modification time (written on download, touched on every hit). The entry `keep` (a key) is
+    never deleted, so a download larger than the cap still reaches its caller. Several workers
+    may evict at once: a file already gone counts as deleted. Returns the bytes freed.
+    """
+    entries = []
+    for record in dest_dir.glob("*.json"):
+        try:
+            meta = json.loads(record.read_bytes())
+            path = dest_dir / Path(meta["file"]).name
+            entries.append((record.stat().st_mtime, record, path, path.stat().st_size))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # being written or removed right now, or not ours
+    total = sum(size for *_, size in entries)
+    freed = 0
+    for _used, record, path, size in sorted(entries, key=lambda entry: entry[0]):
+        if total - freed <= max_bytes:
+            break
+        if record.stem == keep:
+            continue
+        # The record first: without it the file is no longer a cache hit for anyone.
+        record.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
+        freed += size
+    return freed
 
 
 def _content_type(response: requests.Response) -> str:

@@ -30,6 +30,7 @@ def media_resolve(reference: str, *, allowed_content_types: tuple[str, ...] = AU
             timeout=settings.MEDIA_FETCH_TIMEOUT,
             allowed_content_types=allowed_content_types,
             allow_private=settings.MEDIA_ALLOW_PRIVATE,
+            cache_max_bytes=settings.MEDIA_CACHE_MAX_BYTES,
         )
         return fetched.path
     if "://" in reference:

@@ -301,6 +301,8 @@ MEDIA_FETCH_TIMEOUT = env.float("MEDIA_FETCH_TIMEOUT", default=30.0)
 # Private, loopback and link-local targets are refused unless allowed (SSRF guard).
 MEDIA_ALLOW_PRIVATE = env.bool("MEDIA_ALLOW_PRIVATE", default=False)
 MEDIA_CACHE_DIR = Path(env("MEDIA_CACHE_DIR", default=str(BASE_DIR / "var" / "media-cache")))
+# Downloaded media kept at most (bytes); past it the least recently used downloads are deleted.
+MEDIA_CACHE_MAX_BYTES = env.int("MEDIA_CACHE_MAX_BYTES", default=2 * 1024 * 1024 * 1024)
 MEDIA_MAX_SECONDS = env.float("MEDIA_MAX_SECONDS", default=60.0)
 # Local media files (the demo set, uploads) are read only inside these folders.
 MEDIA_LOCAL_ROOTS = [

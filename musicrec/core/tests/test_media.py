@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from musicrec.core.media import (
     FetchedMedia,
     MediaFetchError,
     MediaUnavailable,
+    cache_evict,
     fetch_media,
     short_url,
 )
@@ -64,6 +66,58 @@ def test_fetch_media_serves_a_repeat_from_the_cache(server: LocalServer, tmp_pat
 
     assert second == FetchedMedia(first.path, "audio/mpeg", len(AUDIO), from_cache=True)
     assert len(server.requests_to("/a.mp3")) == 1
+
+
+def _used_at(media: FetchedMedia, when: float) -> None:
+    """Date the entry's last use (its record's mtime), so the test does not race the clock."""
+    record = media.path.with_suffix(".json")
+    os.utime(record, (when, when))
+
+
+def test_fetch_media_evicts_the_least_recently_used_past_the_cap(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    for name in ("a", "b", "c"):
+        server.route(f"/{name}.mp3", Reply(200, AUDIO, {"Content-Type": "audio/mpeg"}))
+    cap = 2 * len(AUDIO) + len(AUDIO) // 2  # room for two downloads, not three
+    a = fetch(server.url("/a.mp3"), tmp_path, cache_max_bytes=cap)
+    b = fetch(server.url("/b.mp3"), tmp_path, cache_max_bytes=cap)
+    _used_at(a, 1_000)
+    _used_at(b, 2_000)
+
+    assert fetch(server.url("/a.mp3"), tmp_path, cache_max_bytes=cap).from_cache  # a used now
+    c = fetch(server.url("/c.mp3"), tmp_path, cache_max_bytes=cap)
+
+    # b was used longest ago: it goes, with its record; a (just used) and c (just fetched) stay.
+    assert not b.path.exists() and not b.path.with_suffix(".json").exists()
+    assert a.path.exists() and c.path.exists()
+    assert fetch(server.url("/b.mp3"), tmp_path, cache_max_bytes=cap).from_cache is False
+    assert sum(p.stat().st_size for p in tmp_path.glob("*.mp3")) <= cap
+
+
+def test_fetch_media_keeps_a_download_larger_than_the_cap(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    server.route("/a.mp3", Reply(200, AUDIO, {"Content-Type": "audio/mpeg"}))
+    server.route("/b.mp3", Reply(200, AUDIO, {"Content-Type": "audio/mpeg"}))
+    old = fetch(server.url("/a.mp3"), tmp_path)
+
+    big = fetch(server.url("/b.mp3"), tmp_path, cache_max_bytes=len(AUDIO) // 2)
+
+    assert big.path.read_bytes() == AUDIO  # the caller gets what it asked for
+    assert not old.path.exists()
+    assert leftovers(tmp_path) == sorted([big.path.name, big.path.with_suffix(".json").name])
+
+
+def test_cache_evict_under_the_cap_deletes_nothing(server: LocalServer, tmp_path: Path) -> None:
+    server.route("/a.mp3", Reply(200, AUDIO, {"Content-Type": "audio/mpeg"}))
+    media = fetch(server.url("/a.mp3"), tmp_path)
+    (tmp_path / "notes.json").write_text("not a cache record")
+
+    assert cache_evict(tmp_path, max_bytes=len(AUDIO)) == 0
+    assert cache_evict(tmp_path, max_bytes=0) == len(AUDIO)
+    assert not media.path.exists()
+    assert leftovers(tmp_path) == ["notes.json"]
 
 
 def test_fetch_media_refetches_when_the_cached_file_is_damaged(

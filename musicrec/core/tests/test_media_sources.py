@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from musicrec.core.media import MediaFetchError, MediaUnavailable
+from musicrec.core import media_sources
+from musicrec.core.media import FetchedMedia, MediaFetchError, MediaUnavailable
 from musicrec.core.media_sources import media_resolve
 
 
@@ -44,3 +45,17 @@ def test_default_roots_include_the_demo_media():
     from django.conf import settings
 
     assert any(Path(root).name == "sample_data" for root in settings.MEDIA_LOCAL_ROOTS)
+
+
+def test_downloads_are_capped_by_the_setting(settings, monkeypatch, tmp_path):
+    seen = {}
+
+    def fake_fetch(url, **options):
+        seen.update(options)
+        return FetchedMedia(tmp_path / "a.mp3", "audio/mpeg", 1, from_cache=False)
+
+    monkeypatch.setattr(media_sources, "fetch_media", fake_fetch)
+    settings.MEDIA_CACHE_MAX_BYTES = 12345
+
+    assert media_resolve("https://cdn.example/a.mp3") == tmp_path / "a.mp3"
+    assert seen["cache_max_bytes"] == 12345
