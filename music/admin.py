@@ -68,7 +68,7 @@ class MusicAdmin(BumpsDataVersions, RerunAnalysesMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "artist_name",
-        "genre_label",
+        "genre",
         "top_mood",
         "tempo",
         "is_original_sound",
@@ -92,7 +92,7 @@ class MusicAdmin(BumpsDataVersions, RerunAnalysesMixin, admin.ModelAdmin):
     actions = ["reanalyze", "match_on_spotify", "merge_selected"]
 
     @admin.display(description="Genre (source, confidence)", ordering="features__genre")
-    def genre_label(self, obj: Music) -> str:
+    def genre(self, obj: Music) -> str:
         return genre_summary(related_or_none(obj, "features"))
 
     @admin.display(description="Mood", ordering="features__top_mood")

@@ -160,7 +160,7 @@ def genre_from_keywords(text: str) -> GenreLabel | None:
     return GenreLabel({genre: 1.0}, "keywords", KEYWORD_CONFIDENCE)
 
 
-def genre_label(
+def genre_infer(
     *,
     catalogue_genres: Sequence[str] = (),
     spotify_genres: Sequence[str] = (),

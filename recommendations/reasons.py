@@ -11,11 +11,11 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from musicrec.core.descriptors import GENRE_KEYS, MOODS
+from musicrec.core.descriptors import GENRE_KEYS, MOODS, genre_label
 
 from .components import TEMPO_TOLERANCE, tempo_octaves
 from .crowd import MomentumFacts
-from .targets import Context, genre_label
+from .targets import Context
 
 # A component is only cited when it scores at least this much: a reason must be a real fit.
 REASON_MIN: dict[str, float] = {

@@ -17,7 +17,6 @@ import numpy as np
 from authors.analysis.reach import tier_for_followers
 from musicrec.core.descriptors import (
     GENRE_KEYS,
-    GENRES,
     MOOD_CENTRES,
     MOOD_KEYS,
     TEMPO_BANDS,
@@ -415,7 +414,3 @@ def resolve_context(target: Target | None, brief: Brief | None, filters: Filters
         cold_start=not has_target,
         brief_used=not brief.is_empty,
     )
-
-
-def genre_label(key: str) -> str:
-    return GENRES.get(key, key)

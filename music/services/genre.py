@@ -14,7 +14,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from music.genre import NEIGHBOUR_FEATURES, genre_label
+from music.genre import NEIGHBOUR_FEATURES, genre_infer
 from music.models import Music, MusicFeatures, MusicSource
 from musicrec.core.descriptors import GENRE_KEYS, GENRES, moods_from_valence_arousal, top_label
 from musicrec.core.models import AnalysisStatus, Platform
@@ -110,7 +110,7 @@ def apply_labels(
         )
         if not keep_imported:
             neighbours = neighbours if neighbours is not None else labelled_tracks()
-            label = genre_label(
+            label = genre_infer(
                 catalogue_genres=catalogue,
                 spotify_genres=spotify,
                 features_vector=[getattr(features, name) for name in NEIGHBOUR_FEATURES],

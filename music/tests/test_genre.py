@@ -12,7 +12,7 @@ from music.genre import (
     NO_GENRE,
     SPOTIFY_CONFIDENCE_SCALE,
     genre_from_neighbours,
-    genre_label,
+    genre_infer,
 )
 
 # tempo, energy, valence, danceability, acousticness, speechiness
@@ -30,7 +30,7 @@ def _labelled() -> tuple[np.ndarray, list[str]]:
 
 
 def test_genre_label_prefers_the_catalogue_label():
-    label = genre_label(
+    label = genre_infer(
         catalogue_genres=["edm", "house"],
         spotify_genres=["indie folk"],
         features_vector=_FOLK[0],
@@ -41,13 +41,13 @@ def test_genre_label_prefers_the_catalogue_label():
 
 
 def test_genre_label_splits_a_track_filed_under_several_catalogue_genres():
-    genres, source, confidence = genre_label(catalogue_genres=["pop", "dance", "dance"])
+    genres, source, confidence = genre_infer(catalogue_genres=["pop", "dance", "dance"])
     assert genres == {"pop": 0.5, "electronic": 0.5}
     assert (source, confidence) == ("catalogue", 1.0)
 
 
 def test_genre_label_uses_spotify_artist_genres_without_a_catalogue_label():
-    genres, source, confidence = genre_label(
+    genres, source, confidence = genre_infer(
         spotify_genres=["art pop", "art rock", "baroque pop", "new wave pop", "permanent wave"],
         features_vector=_EDM[0],
         labelled_neighbours=_labelled(),
@@ -60,12 +60,12 @@ def test_genre_label_uses_spotify_artist_genres_without_a_catalogue_label():
 
 
 def test_genre_label_ignores_unmappable_sources_and_falls_through():
-    label = genre_label(catalogue_genres=["   "], spotify_genres=["permanent wave"], text="Rap God")
+    label = genre_infer(catalogue_genres=["   "], spotify_genres=["permanent wave"], text="Rap God")
     assert label == ({"hip-hop": 1.0}, "keywords", KEYWORD_CONFIDENCE)
 
 
 def test_genre_label_estimates_from_the_nearest_labelled_tracks():
-    genres, source, confidence = genre_label(
+    genres, source, confidence = genre_infer(
         features_vector=(127, 0.88, 0.58, 0.81, 0.06, 0.05),
         labelled_neighbours=_labelled(),
         text="Pop anthem",  # neighbours outrank keywords
@@ -138,17 +138,17 @@ def test_genre_from_neighbours_rejects_mismatched_shapes():
 
 def test_genre_label_closer_tracks_give_more_confidence():
     matrix, labels = _labelled()
-    near = genre_label(features_vector=_FOLK[0], labelled_neighbours=(matrix, labels))
-    far = genre_label(
+    near = genre_infer(features_vector=_FOLK[0], labelled_neighbours=(matrix, labels))
+    far = genre_infer(
         features_vector=(200, 0.5, 0.95, 0.1, 0.5, 0.9), labelled_neighbours=(matrix, labels)
     )
     assert near.confidence > far.confidence
 
 
 def test_genre_label_reads_keywords_from_title_artist_and_album():
-    assert genre_label(text="Moonlight — Seoul Crew — K-pop Hits 2024").genres == {"k-pop": 1.0}
+    assert genre_infer(text="Moonlight — Seoul Crew — K-pop Hits 2024").genres == {"k-pop": 1.0}
 
 
 def test_genre_label_says_none_rather_than_guessing():
-    assert genre_label(text="Untitled") == NO_GENRE
-    assert genre_label() == ({}, "none", None)
+    assert genre_infer(text="Untitled") == NO_GENRE
+    assert genre_infer() == ({}, "none", None)

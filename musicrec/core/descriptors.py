@@ -105,6 +105,16 @@ _GENRE_KEYWORDS: tuple[tuple[str, str], ...] = (
 # fmt: on
 
 
+def genre_label(key: object) -> str:
+    """A taxonomy key as its display name ("hip-hop" -> "Hip-hop / rap"); other text as it is.
+
+    The one display name of a genre: pages (the `genre_label` filter) and reasons use it. Deciding
+    which genre a track has is `music.genre.genre_infer`.
+    """
+    text = str(key or "")
+    return GENRES.get(text, text)
+
+
 def genre_from_spotify(name: str) -> str | None:
     """Map one Spotify genre string (or a taxonomy key) onto the taxonomy, else None."""
     key = name.strip().lower()

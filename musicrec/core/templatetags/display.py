@@ -11,7 +11,7 @@ import math
 
 from django import template
 
-from musicrec.core.descriptors import CATEGORIES, GENRES, MOODS
+from musicrec.core.descriptors import CATEGORIES, MOODS, genre_label
 
 register = template.Library()
 
@@ -43,10 +43,7 @@ def bar(value: object) -> int:
     return 0 if number is None else max(0, min(100, round(number * 100)))
 
 
-@register.filter
-def genre_label(key: object) -> str:
-    """A taxonomy key as its display name ("hip-hop" → "Hip-hop / rap")."""
-    return GENRES.get(str(key or ""), str(key or ""))
+register.filter("genre_label", genre_label)
 
 
 @register.filter
