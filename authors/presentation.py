@@ -1,12 +1,13 @@
 """How the creator pages show stored figures: shaping only, no queries.
 
 The views load rows through selectors; these functions turn the stored AuthorAnalysis `metrics`
-(`AuthorMetrics.to_dict()`, docs/metrics.md) and the loaded videos into what the templates and
+(`AuthorMetrics.to_dict()`, docs/metrics.md) and the loaded rows into what the templates and
 charts read, each figure paired with its formula from `METRIC_FORMULAS`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -130,8 +131,11 @@ def tiktok_account(author: Author) -> AuthorSource | None:
     return (tiktok or accounts or [None])[0]
 
 
-def analysis_sections(metrics: dict[str, Any], videos: list[Video]) -> dict[str, Any]:
-    """Every section of the creator page, from the stored metrics and the loaded videos."""
+def analysis_sections(
+    metrics: dict[str, Any], track_pages: dict[tuple[str, str], int]
+) -> dict[str, Any]:
+    """Every section of the creator page, from the stored metrics; `track_pages` links the top
+    tracks to their track pages (`selectors.author_track_pages` of `top_track_names`)."""
     performance = metrics.get("performance") or {}
     growth = metrics.get("growth") or {}
     music = metrics.get("music") or {}
@@ -155,7 +159,7 @@ def analysis_sections(metrics: dict[str, Any], videos: list[Video]) -> dict[str,
         "mood_mix": weights_rows(music.get("mood_mix"), MOODS),
         "tempo_mix": weights_rows(music.get("tempo_band_mix"), TEMPO_BAND_LABELS),
         "lifts": lift_groups(music.get("attribute_lift") or []),
-        "top_tracks": top_tracks(music.get("top_tracks") or [], videos),
+        "top_tracks": top_tracks(music.get("top_tracks") or [], track_pages),
         "profile_numbers": [
             {
                 "key": key,
@@ -188,19 +192,22 @@ def lift_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def top_tracks(rows: list[dict[str, Any]], videos: list[Video]) -> list[dict[str, Any]]:
+def top_track_names(metrics: dict[str, Any]) -> list[tuple[str, str]]:
+    """(title, artist) of the analysis's top tracks, as it names them."""
+    rows = (metrics.get("music") or {}).get("top_tracks") or []
+    return [(row.get("title", ""), row.get("artist", "")) for row in rows]
+
+
+def top_tracks(
+    rows: list[dict[str, Any]], track_pages: dict[tuple[str, str], int]
+) -> list[dict[str, Any]]:
     """Top tracks with the catalogue track's page where one of the creator's videos uses it.
 
-    The analysis keys tracks by TikTok's music id and title/artist; the videos already loaded
-    carry the Music rows, matched here by title and artist as the analysis reads them.
+    The analysis keys tracks by TikTok's music id and title/artist; `track_pages` maps the
+    title and artist, as the analysis reads them, to the Music row the creator's videos use.
     """
-    by_name: dict[tuple[str, str], int] = {}
-    for video in videos:
-        for link in video.music_links.all():
-            key = (link.music.title or "", link.music.artist_name or "")
-            by_name.setdefault(key, link.music_id)
     return [
-        {**row, "music_pk": by_name.get((row.get("title", ""), row.get("artist", "")))}
+        {**row, "music_pk": track_pages.get((row.get("title", ""), row.get("artist", "")))}
         for row in rows
     ]
 
@@ -218,18 +225,16 @@ def video_row(video: Video, start: datetime | None, end: datetime | None) -> dic
     }
 
 
-def views_chart(videos: list[Video], metrics: dict[str, Any]) -> dict[str, Any] | None:
-    """Views per video by posting date (oldest first), with the window's median and the viral
-    threshold drawn as lines; None when no video has both a date and a view count."""
-    points = sorted(
-        (v for v in videos if v.posted_at is not None and v.views is not None),
-        key=lambda v: (v.posted_at, v.pk),
-    )
+def views_chart(points: Iterable[dict[str, Any]], metrics: dict[str, Any]) -> dict[str, Any] | None:
+    """Views per video by posting date, with the window's median and the viral threshold drawn
+    as lines; `points` are {posted_at, views, caption} of the dated videos with views, oldest
+    first (`selectors.author_views_points`). None when there is none."""
+    points = list(points)
     if not points:
         return None
     median = (metrics.get("performance") or {}).get("median_views")
     threshold = (metrics.get("cadence") or {}).get("viral_threshold_views")
-    datasets: list[dict[str, Any]] = [{"label": "Views", "data": [v.views for v in points]}]
+    datasets: list[dict[str, Any]] = [{"label": "Views", "data": [p["views"] for p in points]}]
     if median:
         datasets.append(
             {"label": "Median views (window)", "data": [median] * len(points), "line": "dash"}
@@ -244,8 +249,8 @@ def views_chart(videos: list[Video], metrics: dict[str, Any]) -> dict[str, Any] 
         )
     return {
         "type": "line",
-        "labels": [f"{v.posted_at:%d %b %Y}" for v in points],
-        "notes": [(v.caption or "").strip()[:80] for v in points],
+        "labels": [f"{p['posted_at']:%d %b %Y}" for p in points],
+        "notes": [(p["caption"] or "").strip()[:80] for p in points],
         "datasets": datasets,
         "y": {"title": "views (log scale)", "log": True},
     }

@@ -33,6 +33,7 @@ from music.models import Music, MusicFeatures, MusicSource
 from musicrec.core.descriptors import Descriptor, Label
 from musicrec.core.models import AnalysisStatus, Platform
 from musicrec.core.relations import related_or_none
+from videos import selectors as video_selectors
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSource
 
 # Freshest row first: never-scraped rows (no date) last, then the newest row.
@@ -156,6 +157,50 @@ def author_get_by_handle(handle: str) -> Author | None:
         .first()
     )
     return author_get(author_id) if author_id is not None else None
+
+
+# --- the creator page ---------------------------------------------------------------------------
+
+
+def author_video_rows(author_id: int) -> QuerySet[Video]:
+    """The creator page's video table, newest first: `video_list` rows (post figures, content
+    analysis) with each video's sounds, primary first. The page slices it, so a creator with
+    thousands of videos costs one page of rows: a count, the page, its sounds."""
+    links = VideoMusic.objects.select_related("music").order_by("-is_primary", "pk")
+    return video_selectors.video_list(author_id=author_id).prefetch_related(
+        Prefetch("music_links", queryset=links)
+    )
+
+
+def author_views_points(author_id: int) -> QuerySet[Video]:
+    """Every dated video of the creator with its post's views, oldest first, as bare values
+    (posted_at, views, caption): the views chart's points, one light query."""
+    return (
+        video_selectors.video_list(author_id=author_id, ordering=("posted_at", "pk"))
+        .filter(posted_at__isnull=False, views__isnull=False)
+        .values("posted_at", "views", "caption")
+    )
+
+
+def author_track_pages(
+    author_id: int, tracks: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """{(title, artist): Music id} for the listed tracks among the sounds of the creator's
+    videos, matched by title and artist as the analysis names them (the lowest id wins
+    when two tracks share both)."""
+    titles = {title for title, _ in tracks}
+    if not titles:
+        return {}
+    used = (
+        Music.objects.filter(video_links__video__author_id=author_id, title__in=titles)
+        .values_list("title", "artist_name", "pk")
+        .distinct()
+        .order_by("pk")
+    )
+    pages: dict[tuple[str, str], int] = {}
+    for title, artist, pk in used:
+        pages.setdefault((title or "", artist or ""), pk)
+    return pages
 
 
 def author_analysis_get(author_id: int) -> AuthorAnalysis | None:

@@ -29,7 +29,6 @@ from musicrec.core.descriptors import CATEGORIES
 from musicrec.core.models import Job
 from musicrec.csv_export import csv_download
 from musicrec.platforms.tiktok import ScrapeError
-from videos import selectors as video_selectors
 
 LIST_PAGE_SIZE = 25
 VIDEO_PAGE_SIZE = 50
@@ -107,19 +106,24 @@ def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
         raise Http404("No such creator.")
     analysis = presentation.stored_analysis(author)
     account = presentation.tiktok_account(author)
-    videos = list(
-        video_selectors.video_detail_list()
-        .filter(author_id=author.pk)
-        .order_by(*video_selectors.DEFAULT_ORDERING)
-    )
     metrics: dict[str, Any] = analysis.metrics if analysis else {}
     window = metrics.get("window") or {}
     window_start, window_end = (
         presentation.iso_datetime(window.get("window_start")),
         presentation.iso_datetime(window.get("window_end")),
     )
-    video_rows = [presentation.video_row(video, window_start, window_end) for video in videos]
-    video_page = Paginator(video_rows, VIDEO_PAGE_SIZE).get_page(request.GET.get("vpage"))
+    # The database pages the videos: one page of rows, whatever the creator's count.
+    video_page = Paginator(selectors.author_video_rows(author.pk), VIDEO_PAGE_SIZE).get_page(
+        request.GET.get("vpage")
+    )
+    video_page.object_list = [
+        presentation.video_row(video, window_start, window_end) for video in video_page.object_list
+    ]
+    track_pages = (
+        selectors.author_track_pages(author.pk, presentation.top_track_names(metrics))
+        if analysis
+        else {}
+    )
     context = {
         "author": author,
         "account": account,
@@ -129,11 +133,11 @@ def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
         "window_start": window_start,
         "window_end": window_end,
         "video_page": video_page,
-        "video_count": len(videos),
+        "video_count": video_page.paginator.count,
         # Without videos in the window only reach and growth mean anything: the rest is hidden.
         "per_video": bool(window.get("videos_analysed")),
-        **(presentation.analysis_sections(metrics, videos) if analysis else {}),
-        "views_chart": presentation.views_chart(videos, metrics),
+        **(presentation.analysis_sections(metrics, track_pages) if analysis else {}),
+        "views_chart": presentation.views_chart(selectors.author_views_points(author.pk), metrics),
         "genre_chart": presentation.genre_chart(metrics),
     }
     return render(request, "authors/detail.html", context)

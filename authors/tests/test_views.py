@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.urls import reverse
 
 from authors import presentation
@@ -21,6 +22,11 @@ from musicrec.ingest import scrape_store
 from musicrec.platforms.tiktok import parse_scrape_file
 from musicrec.tests.scrapes import CREATORS_CSV, apify_dataset
 from videos.models import Video
+from videos.tests.factories import (
+    VideoContentAnalysisFactory,
+    VideoMusicFactory,
+    VideoSourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,14 +195,59 @@ def test_author_detail_links_sounds_to_their_track_page(logged_in, analysed_crea
     assert f'href="/music/{video.music_links.first().music_id}/"' in page
 
 
+def add_videos(author: Author, count: int) -> None:
+    """`count` more dated TikTok videos of the author, each with a sound and a content analysis."""
+    for _ in range(count):
+        post = VideoSourceFactory(video__author=author)
+        VideoMusicFactory(video=post.video, is_primary=True)
+        VideoContentAnalysisFactory(video=post.video)
+
+
 def test_author_detail_query_count_does_not_grow_with_videos(
     logged_in, analysed_creator, django_assert_max_num_queries
 ):
-    # session, user, permissions (user's, groups'), creator (+ accounts), videos (+ posts,
-    # + sounds): fixed whatever the videos.
+    # session, user, permissions (user's, groups'), creator (+ accounts), video count, one page
+    # of videos (+ their sounds), the chart's points, the top tracks' pages: fixed whatever the
+    # number of videos, which the database pages.
+    url = analysed_creator.get_absolute_url()
     assert Video.objects.filter(author=analysed_creator).count() > 10
-    with django_assert_max_num_queries(10):
-        logged_in.get(analysed_creator.get_absolute_url())
+    with django_assert_max_num_queries(11) as few:
+        logged_in.get(url)
+    add_videos(analysed_creator, 60)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = logged_in.get(url)
+    assert len(response.context["video_page"].object_list) == 50
+    video_rows = [
+        q["sql"] for q in many.captured_queries if q["sql"].startswith('SELECT "videos_video"."id"')
+    ]
+    assert len(video_rows) == 1 and video_rows[0].endswith("LIMIT 50")
+
+
+def test_author_detail_pages_videos_in_the_database_and_charts_them_all(
+    logged_in, analysed_creator
+):
+    add_videos(analysed_creator, 60)
+    total = Video.objects.filter(author=analysed_creator).count()
+    url = analysed_creator.get_absolute_url()
+    first = logged_in.get(url)
+    assert first.context["video_count"] == total
+    assert len(first.context["video_page"].object_list) == 50
+    last = logged_in.get(url, {"vpage": 2})
+    rows = last.context["video_page"].object_list
+    assert len(rows) == total - 50
+    newest_first = [
+        v.pk
+        for v in Video.objects.filter(author=analysed_creator).order_by(
+            F("posted_at").desc(nulls_last=True), "-pk"
+        )
+    ]
+    shown = [row["video"].pk for row in first.context["video_page"].object_list]
+    assert shown + [row["video"].pk for row in rows] == newest_first
+    assert rows[0]["music"] is not None and rows[0]["content"] is not None
+    assert "Page 2 of 2" in last.content.decode()
+    # The chart still plots every dated video with views, oldest first.
+    chart = first.context["views_chart"]
+    assert len(chart["datasets"][0]["data"]) == total
 
 
 def test_author_detail_without_analysis_says_so(logged_in):
@@ -395,8 +446,7 @@ def test_job_count_rows_reads_flat_and_nested_counts():
 
 
 def test_views_chart_needs_a_dated_video_with_views():
-    undated = Video(caption="x", posted_at=None)
-    assert presentation.views_chart([undated], {}) is None
+    assert presentation.views_chart([], {}) is None
 
 
 def test_figures_pair_each_value_with_its_formula():
