@@ -23,7 +23,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
-from music.catalog import CatalogueError, CatalogueRow
+from music.catalogue_csv import CatalogueError, CatalogueRow
 from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
 from musicrec.core.descriptors import top_label
 from musicrec.core.models import AnalysisStatus, Platform

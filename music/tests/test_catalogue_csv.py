@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from music.catalog import (
+from music.catalogue_csv import (
     CatalogueError,
     arousal_from_energy_tempo,
     key_name,

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from music.catalog import CatalogueError, parse_spotify_tracks_csv
+from music.catalogue_csv import CatalogueError, parse_spotify_tracks_csv
 from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
-from music.services.catalogue import catalogue_import, commercial_flags_from_csv
+from music.services.catalogue_import import catalogue_import, commercial_flags_from_csv
 from music.tests.factories import MusicFeaturesFactory, MusicSourceFactory
 from musicrec.core.models import Platform
 

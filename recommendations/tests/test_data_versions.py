@@ -9,8 +9,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from music.catalog import parse_spotify_tracks_csv
-from music.services.catalogue import catalogue_import
+from music.catalogue_csv import parse_spotify_tracks_csv
+from music.services.catalogue_import import catalogue_import
 from music.services.features import music_analyze
 from music.services.genre import music_features_set_genre
 from music.services.merge import music_merge

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from music.catalog import CatalogueError, parse_spotify_tracks_csv
-from music.services.catalogue import catalogue_import, commercial_flags_from_csv
+from music.catalogue_csv import CatalogueError, parse_spotify_tracks_csv
+from music.services.catalogue_import import catalogue_import, commercial_flags_from_csv
 
 
 class Command(BaseCommand):

@@ -21,9 +21,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from authors.models import AuthorAnalysis, AuthorSnapshot, AuthorSource
-from music.catalog import CatalogueError, parse_spotify_tracks_csv
+from music.catalogue_csv import CatalogueError, parse_spotify_tracks_csv
 from music.models import MusicSnapshot
-from music.services.catalogue import catalogue_import, commercial_flags_from_csv
+from music.services.catalogue_import import catalogue_import, commercial_flags_from_csv
 from musicrec.core.models import Job, Platform
 from musicrec.ingest import IngestSummary, scrape_store
 from musicrec.platforms.tiktok import ScrapeError, ScrapeResult, parse_scrape_file
