@@ -254,12 +254,24 @@ def _check_keys(kind: str, values: list[str], allowed: tuple[str, ...]) -> None:
             raise ValueError(f"unknown {kind} {value!r}; expected one of {', '.join(allowed)}")
 
 
-def _check_tempo(low: float | None, high: float | None) -> None:
+def tempo_range_error(low: float | None, high: float | None) -> tuple[str, str] | None:
+    """(field, reason) for what is wrong with a tempo range in BPM, or None when it is fine.
+
+    The one tempo-range check: Brief and Filters raise it, the API serializers and the
+    dashboard's brief form report it on their fields.
+    """
     for name, value in (("tempo_min", low), ("tempo_max", high)):
         if value is not None and not 0 < value < 400:
-            raise ValueError(f"{name} must be a BPM between 0 and 400, got {value!r}")
+            return name, f"must be a BPM between 0 and 400, got {value!r}"
     if low is not None and high is not None and low > high:
-        raise ValueError(f"tempo_min {low!r} is above tempo_max {high!r}")
+        return "tempo_min", f"{low:g} is above tempo_max {high:g}"
+    return None
+
+
+def _check_tempo(low: float | None, high: float | None) -> None:
+    problem = tempo_range_error(low, high)
+    if problem is not None:
+        raise ValueError(" ".join(problem))
 
 
 # --- The resolved context ------------------------------------------------------------------------

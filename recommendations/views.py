@@ -32,6 +32,7 @@ from musicrec.csv_export import csv_download
 from recommendations import export, selectors, services, trending
 from recommendations.engine import MAX_LIMIT
 from recommendations.models import Feedback, RecommendationRun
+from recommendations.targets import tempo_range_error
 from recommendations.weights import COMPONENTS, MAX_WEIGHT
 from videos import selectors as video_selectors
 
@@ -167,7 +168,9 @@ class BriefForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         low, high = data.get("tempo_min"), data.get("tempo_max")
-        if low is not None and high is not None and low > high:
+        # The fields' own bounds ran first, so what the shared check can find is an upside-down
+        # range, said here in the form's words.
+        if tempo_range_error(low, high) is not None:
             self.add_error(
                 "tempo_max", f"Tempo to ({high:g}) must not be below tempo from ({low:g})."
             )

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from musicrec.core.descriptors import GENRE_KEYS, MOOD_KEYS, genre_from_spotify
 from recommendations.engine import MAX_LIMIT
 from recommendations.models import Feedback, RecommendationItem, RecommendationRun
+from recommendations.targets import tempo_range_error
 from recommendations.weights import COMPONENTS
 
 WEIGHTS_HELP = (
@@ -117,6 +118,13 @@ class MoodListField(_KeyListField):
         super().__init__(child=serializers.CharField(), **kwargs)
 
 
+def _check_tempo_range(attrs: dict[str, Any]) -> None:
+    problem = tempo_range_error(attrs.get("tempo_min"), attrs.get("tempo_max"))
+    if problem is not None:
+        field, reason = problem
+        raise serializers.ValidationError({field: reason})
+
+
 class BriefSerializer(serializers.Serializer):
     """What the campaign wants; each part overrides the creator's profile for that attribute."""
 
@@ -133,9 +141,7 @@ class BriefSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        low, high = attrs.get("tempo_min"), attrs.get("tempo_max")
-        if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"tempo_min": "is above tempo_max"})
+        _check_tempo_range(attrs)
         return attrs
 
 
@@ -182,9 +188,7 @@ class AuthorRecommendationsQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(str(exc)) from None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        low, high = attrs.get("tempo_min"), attrs.get("tempo_max")
-        if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"tempo_min": "is above tempo_max"})
+        _check_tempo_range(attrs)
         return attrs
 
 

@@ -126,6 +126,8 @@ def test_author_recommendations_bad_filters_are_400(auth_api_client, luna):
         response = auth_api_client.get(author_url(luna.pk), params)
         assert response.status_code == 400, params
         assert field in response.json()
+    inverted = auth_api_client.get(author_url(luna.pk), {"tempo_min": 130, "tempo_max": 100})
+    assert inverted.json()["tempo_min"] == ["130 is above tempo_max 100"]
 
 
 def test_author_recommendations_business_safe(auth_api_client, luna):

@@ -33,7 +33,7 @@ from recommendations.engine import (
     validate_weights,
 )
 from recommendations.reference import prepare_reference, score_reference_loop
-from recommendations.targets import TIER_LEAN, parse_note
+from recommendations.targets import TIER_LEAN, parse_note, tempo_range_error
 from recommendations.usage import relative_performance
 
 from .helpers import only, random_catalogue, track
@@ -557,6 +557,16 @@ def test_request_rejects_bad_limit_and_brief_values():
         Brief(genres=["polka"])
     with pytest.raises(ValueError, match="tempo_min 130 is above tempo_max 100"):
         Filters(tempo_min=130, tempo_max=100)
+
+
+def test_tempo_range_error_is_the_one_tempo_range_check():
+    assert tempo_range_error(None, None) is None
+    assert tempo_range_error(90, 130) is None
+    assert tempo_range_error(130, 100) == ("tempo_min", "130 is above tempo_max 100")
+    assert tempo_range_error(None, 500) == (
+        "tempo_max",
+        "must be a BPM between 0 and 400, got 500",
+    )
 
 
 # --- Cold start ---------------------------------------------------------------------------------
