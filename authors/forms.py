@@ -17,7 +17,7 @@ from musicrec.core.sizes import human_size
 from musicrec.platforms.tiktok import ScrapeError, read_scrape_upload
 
 
-class AnalyseCreatorForm(forms.Form):
+class AnalyzeCreatorForm(forms.Form):
     handle = forms.CharField(
         required=False,
         max_length=100,

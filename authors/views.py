@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from authors import export, presentation, selectors, services
 from authors.analysis import METRIC_FORMULAS, TIERS
 from authors.filters import AuthorFilter
-from authors.forms import AnalyseCreatorForm
+from authors.forms import AnalyzeCreatorForm
 from authors.models import Author
 from musicrec import pipeline
 from musicrec.core import job_selectors, roles
@@ -145,7 +145,7 @@ def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required(roles.RERUN_ANALYSES, raise_exception=True)
-def author_reanalyse(request: HttpRequest, author_id: int) -> HttpResponse:
+def author_reanalyze(request: HttpRequest, author_id: int) -> HttpResponse:
     """Queue the creator's profile analysis as a Job and follow its progress."""
     if selectors.author_get(author_id) is None:
         raise Http404("No such creator.")
@@ -157,20 +157,20 @@ def author_reanalyse(request: HttpRequest, author_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(roles.ANALYSE_CREATORS, raise_exception=True)
-def author_analyse(request: HttpRequest) -> HttpResponse:
+@permission_required(roles.ANALYZE_CREATORS, raise_exception=True)
+def author_analyze(request: HttpRequest) -> HttpResponse:
     """A handle or a scrape file in, a Job out: the same service the analyze-tiktok API calls."""
     posted = request.method == "POST"
-    form = AnalyseCreatorForm(request.POST, request.FILES) if posted else AnalyseCreatorForm()
+    form = AnalyzeCreatorForm(request.POST, request.FILES) if posted else AnalyzeCreatorForm()
     if posted and form.is_valid():
         job = _enqueue(request, form)
         if job is not None:
             return redirect("authors:job", job_id=job.pk)
     recent = job_selectors.job_list().filter(kind__in=CREATOR_JOB_KINDS)[:RECENT_JOBS]
-    return render(request, "authors/analyse.html", {"form": form, "recent_jobs": recent})
+    return render(request, "authors/analyze.html", {"form": form, "recent_jobs": recent})
 
 
-def _enqueue(request: HttpRequest, form: AnalyseCreatorForm) -> Job | None:
+def _enqueue(request: HttpRequest, form: AnalyzeCreatorForm) -> Job | None:
     """Queue the analysis; a refused handle or scrape becomes an error on its field."""
     handle = form.cleaned_data["handle"]
     try:

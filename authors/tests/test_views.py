@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 DEMO = Path(settings.BASE_DIR) / "sample_data" / "demo"
 DEMO_SCRAPE = DEMO / "scrapes" / "2026-11-24" / "lea.au.piano.json"
 LIST_URL = reverse("authors:list")
-ANALYSE_URL = reverse("authors:analyse")
+ANALYZE_URL = reverse("authors:analyze")
 
 
 @pytest.fixture
@@ -67,12 +67,19 @@ def as_file(data, name: str = "feed.json") -> SimpleUploadedFile:
 
 @pytest.mark.parametrize(
     "url",
-    [LIST_URL, ANALYSE_URL, "/creators/1/", "/creators/jobs/1/"],
+    [LIST_URL, ANALYZE_URL, "/creators/1/", "/creators/jobs/1/"],
 )
 def test_creator_pages_require_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_old_analyse_paths_redirect_keeping_the_method(logged_in):
+    response = logged_in.get("/creators/analyse/")
+    assert (response.status_code, response["Location"]) == (308, ANALYZE_URL)
+    posted = logged_in.post("/creators/7/analyse/")
+    assert (posted.status_code, posted["Location"]) == (308, "/creators/7/analyze/")
 
 
 # --- list --------------------------------------------------------------------------------------
@@ -150,7 +157,7 @@ def test_author_list_htmx_returns_the_results_partial(logged_in):
 def test_author_list_empty_state_points_to_the_analyse_page(logged_in):
     page = logged_in.get(LIST_URL).content.decode()
     assert "No creators yet" in page
-    assert f'href="{ANALYSE_URL}"' in page
+    assert f'href="{ANALYZE_URL}"' in page
     filtered = logged_in.get(LIST_URL, {"search": "nobody"}).content.decode()
     assert "No creator matches these filters" in filtered
 
@@ -287,7 +294,7 @@ def test_author_detail_unknown_creator_is_404(logged_in):
     assert logged_in.get(reverse("authors:detail", args=[999])).status_code == 404
 
 
-def test_author_reanalyse_queues_a_job_and_follows_it(
+def test_author_reanalyze_queues_a_job_and_follows_it(
     client, curator_user, analysed_creator, django_capture_on_commit_callbacks
 ):
     # Re-running an analysis is a curator's action (musicrec.core.roles).
@@ -295,7 +302,7 @@ def test_author_reanalyse_queues_a_job_and_follows_it(
     logged_in = client
     AuthorAnalysis.objects.filter(author=analysed_creator).delete()
     with django_capture_on_commit_callbacks(execute=True):
-        response = logged_in.post(reverse("authors:reanalyse", args=[analysed_creator.pk]))
+        response = logged_in.post(reverse("authors:reanalyze", args=[analysed_creator.pk]))
     job = Job.objects.get()
     assert response["Location"] == reverse("authors:job", args=[job.pk])
     assert (job.kind, job.target_type, job.target_id) == (
@@ -306,16 +313,16 @@ def test_author_reanalyse_queues_a_job_and_follows_it(
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
     assert AuthorAnalysis.objects.filter(author=analysed_creator).exists()
-    rerun_url = reverse("authors:reanalyse", args=[analysed_creator.pk])
+    rerun_url = reverse("authors:reanalyze", args=[analysed_creator.pk])
     assert logged_in.get(rerun_url).status_code == 405
 
 
 # --- analyse form ------------------------------------------------------------------------------
 
 
-def test_author_analyse_page_lists_recent_jobs(logged_in, user):
+def test_author_analyze_page_lists_recent_jobs(logged_in, user):
     job = job_create(kind=Job.Kind.ANALYZE_INFLUENCER, target_label="@someone", created_by=user)
-    response = logged_in.get(ANALYSE_URL)
+    response = logged_in.get(ANALYZE_URL)
     page = response.content.decode()
     assert response.status_code == 200
     assert "@someone" in page and reverse("authors:job", args=[job.pk]) in page
@@ -328,26 +335,26 @@ def test_author_analyse_page_lists_recent_jobs(logged_in, user):
         (json.dumps({"nope": 1}).encode(), "bad.json: $: unknown scrape shape"),
     ],
 )
-def test_author_analyse_bad_file_names_file_path_and_reason(logged_in, content, expected):
-    response = logged_in.post(ANALYSE_URL, {"file": as_file(content, "bad.json")})
+def test_author_analyze_bad_file_names_file_path_and_reason(logged_in, content, expected):
+    response = logged_in.post(ANALYZE_URL, {"file": as_file(content, "bad.json")})
     assert response.status_code == 200
     assert expected in response.content.decode()
     assert response.context["form"].errors["file"]
     assert not (AuthorSource.objects.exists() or Video.objects.exists() or Job.objects.exists())
 
 
-def test_author_analyse_bad_count_names_the_json_path(logged_in):
+def test_author_analyze_bad_count_names_the_json_path(logged_in):
     items = copy.deepcopy(apify_dataset(authors=1, videos_per_author=2, seed=3))
     items[1]["commentCount"] = -4
-    response = logged_in.post(ANALYSE_URL, {"file": as_file(items, "feed.json")})
+    response = logged_in.post(ANALYZE_URL, {"file": as_file(items, "feed.json")})
     assert "feed.json: $[1].commentCount: negative count -4" in response.content.decode()
     assert not (AuthorSource.objects.exists() or Job.objects.exists())
 
 
-def test_author_analyse_file_over_the_limit(logged_in, settings):
+def test_author_analyze_file_over_the_limit(logged_in, settings):
     settings.SCRAPE_MAX_BYTES = 500
     items = apify_dataset(authors=1, videos_per_author=3, seed=3)
-    response = logged_in.post(ANALYSE_URL, {"file": as_file(items)})
+    response = logged_in.post(ANALYZE_URL, {"file": as_file(items)})
     assert "over the 500 bytes limit" in response.content.decode()
     assert not Job.objects.exists()
 
@@ -360,8 +367,8 @@ def test_author_analyse_file_over_the_limit(logged_in, settings):
         ({"handle": "@bad handle!"}, "is not a TikTok handle"),
     ],
 )
-def test_author_analyse_rejects_missing_or_bad_handles(logged_in, data, expected):
-    response = logged_in.post(ANALYSE_URL, data)
+def test_author_analyze_rejects_missing_or_bad_handles(logged_in, data, expected):
+    response = logged_in.post(ANALYZE_URL, data)
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert any(expected in message for messages in errors.values() for message in messages)
@@ -369,12 +376,12 @@ def test_author_analyse_rejects_missing_or_bad_handles(logged_in, data, expected
     assert not Job.objects.exists()
 
 
-def test_author_analyse_upload_runs_the_pipeline_and_shows_the_job(
+def test_author_analyze_upload_runs_the_pipeline_and_shows_the_job(
     logged_in, django_capture_on_commit_callbacks
 ):
     items = apify_dataset(authors=1, videos_per_author=4, seed=5)
     with django_capture_on_commit_callbacks(execute=True):
-        response = logged_in.post(ANALYSE_URL, {"file": as_file(items)})
+        response = logged_in.post(ANALYZE_URL, {"file": as_file(items)})
     job = Job.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("authors:job", args=[job.pk])
@@ -385,11 +392,11 @@ def test_author_analyse_upload_runs_the_pipeline_and_shows_the_job(
     assert 'hx-trigger="every 1s"' not in page
 
 
-def test_author_analyse_unknown_handle_ends_in_a_failed_job_with_the_reason(
+def test_author_analyze_unknown_handle_ends_in_a_failed_job_with_the_reason(
     logged_in, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = logged_in.post(ANALYSE_URL, {"handle": "@no.such.creator"})
+        response = logged_in.post(ANALYZE_URL, {"handle": "@no.such.creator"})
     job = Job.objects.get()
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
@@ -455,10 +462,10 @@ def test_figures_pair_each_value_with_its_formula():
     assert figure.formula.startswith("1 / (1 + gap_cv)")
 
 
-def test_author_analyse_accepts_a_creators_csv(logged_in, django_capture_on_commit_callbacks):
+def test_author_analyze_accepts_a_creators_csv(logged_in, django_capture_on_commit_callbacks):
     upload = SimpleUploadedFile("creators.csv", CREATORS_CSV.read_bytes(), content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=True):
-        response = logged_in.post(ANALYSE_URL, {"file": upload})
+        response = logged_in.post(ANALYZE_URL, {"file": upload})
     job = Job.objects.get()
     assert response.status_code == 302
     job.refresh_from_db()
@@ -466,9 +473,9 @@ def test_author_analyse_accepts_a_creators_csv(logged_in, django_capture_on_comm
     assert Video.objects.count() == 7
 
 
-def test_author_analyse_bad_csv_names_line_and_column(logged_in):
+def test_author_analyze_bad_csv_names_line_and_column(logged_in):
     content = CREATORS_CSV.read_bytes().replace(b"music_originality", b"music_original")
-    response = logged_in.post(ANALYSE_URL, {"file": as_file(content, "creators.csv")})
+    response = logged_in.post(ANALYZE_URL, {"file": as_file(content, "creators.csv")})
     assert (
         "creators.csv: line 1: missing column music_originality in the header"
         in response.content.decode()

@@ -28,12 +28,12 @@ STAFF_ROLES = frozenset({CURATOR, ADMIN})
 
 # Actions that belong to no single model, declared on core.Job (every one of them makes or
 # concerns background work, or reads across apps). `app_label.codename` as has_perm wants them.
-ANALYSE_CREATORS = "core.analyse_creators"
+ANALYZE_CREATORS = "core.analyze_creators"
 RERUN_ANALYSES = "core.rerun_analyses"
 RETRY_JOBS = "core.retry_jobs"
 EXPORT_DATA = "core.export_data"
 JOB_PERMISSIONS: tuple[tuple[str, str], ...] = (
-    ("analyse_creators", "Can analyse creators (fetch or upload a scrape)"),
+    ("analyze_creators", "Can analyze creators (fetch or upload a scrape)"),
     ("rerun_analyses", "Can re-run analyses of creators, videos and tracks"),
     ("retry_jobs", "Can retry failed background jobs"),
     ("export_data", "Can export creators and recommendation runs as CSV"),
@@ -57,7 +57,7 @@ READ_APPS: tuple[str, ...] = (*DATA_APPS, "recommendations", "core")
 def _marketer(codes: set[tuple[str, str]]) -> set[tuple[str, str]]:
     wanted = {(app, code) for app, code in codes if app in READ_APPS and code.startswith("view_")}
     wanted |= {
-        ("core", "analyse_creators"),
+        ("core", "analyze_creators"),
         ("core", "export_data"),
         ("recommendations", "add_recommendationrun"),
         ("recommendations", "add_feedback"),

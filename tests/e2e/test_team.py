@@ -146,10 +146,10 @@ def test_marketer_is_refused_the_admin_and_curator_actions(
         f"{live_server.url}/jobs/{failed.pk}/retry/", headers={"X-CSRFToken": csrf}
     )
     assert refused.status == 403
-    reanalyse = page.request.post(
-        f"{live_server.url}/creators/{creator.pk}/analyse/", headers={"X-CSRFToken": csrf}
+    reanalyze = page.request.post(
+        f"{live_server.url}/creators/{creator.pk}/analyze/", headers={"X-CSRFToken": csrf}
     )
-    assert reanalyse.status == 403
+    assert reanalyze.status == 403
     api = page.request.post(f"{live_server.url}/api/v1/authors/{creator.pk}/analyze",
                             headers={"X-CSRFToken": csrf})  # fmt: skip
     assert api.status == 403

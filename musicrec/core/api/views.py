@@ -61,7 +61,7 @@ class AnalyzeTiktokApi(APIView):
     """
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    required_permissions = {"POST": (roles.ANALYSE_CREATORS,)}
+    required_permissions = {"POST": (roles.ANALYZE_CREATORS,)}
     throttle_scope = "analyze-tiktok"
 
     @extend_schema(

@@ -44,7 +44,7 @@ def test_migration_creates_the_three_groups_with_their_permissions():
         return {f"{p.content_type.app_label}.{p.codename}" for p in perms}
 
     marketer, curator, admin = codes("marketer"), codes("curator"), codes("admin")
-    assert {roles.VIEW_CREATORS, roles.EXPORT_DATA, roles.RECOMMEND, roles.ANALYSE_CREATORS} <= (
+    assert {roles.VIEW_CREATORS, roles.EXPORT_DATA, roles.RECOMMEND, roles.ANALYZE_CREATORS} <= (
         marketer
     )
     assert not {roles.RERUN_ANALYSES, roles.RETRY_JOBS, "music.change_music"} & marketer
@@ -184,7 +184,7 @@ API_CASES = [
     Case("runs-csv", "GET",
          lambda w: reverse("api-v1:recommendation-run", args=[w.run_id]) + "?format=csv",
          MARKETERS, 200),
-    Case("analyse", "POST", lambda w: reverse("api-v1:analyze-tiktok"), MARKETERS, 202,
+    Case("analyze", "POST", lambda w: reverse("api-v1:analyze-tiktok"), MARKETERS, 202,
          lambda w: {"handle": "nobody.stored.here"}),
     Case("recommend", "POST", lambda w: reverse("api-v1:recommend-music"), MARKETERS, 201,
          lambda w: {"brief": {"moods": ["happy"]}, "limit": 2}),
@@ -193,11 +193,11 @@ API_CASES = [
     Case("feedback", "POST",
          lambda w: reverse("api-v1:recommendation-feedback", args=[w.run_id, w.item_id]),
          MARKETERS, 201, lambda w: {"verdict": "keep"}),
-    Case("re-analyse", "POST", lambda w: reverse("api-v1:music-analyze", args=[w.music_id]),
+    Case("re-analyze", "POST", lambda w: reverse("api-v1:music-analyze", args=[w.music_id]),
          CURATORS, 202, lambda w: {}),
-    Case("re-analyse", "POST", lambda w: reverse("api-v1:video-analyze", args=[w.video_id]),
+    Case("re-analyze", "POST", lambda w: reverse("api-v1:video-analyze", args=[w.video_id]),
          CURATORS, 202, lambda w: {}),
-    Case("re-analyse", "POST", lambda w: reverse("api-v1:author-analyze", args=[w.author_id]),
+    Case("re-analyze", "POST", lambda w: reverse("api-v1:author-analyze", args=[w.author_id]),
          CURATORS, 202, lambda w: {}),
 ]  # fmt: skip
 
@@ -206,7 +206,7 @@ PAGE_CASES = [
     Case("creators", "GET", lambda w: reverse("authors:detail", args=[w.plain_author_id]),
          MARKETERS, 200),
     Case("creators-csv", "GET", lambda w: reverse("authors:export"), MARKETERS, 200),
-    Case("analyse", "GET", lambda w: reverse("authors:analyse"), MARKETERS, 200),
+    Case("analyze", "GET", lambda w: reverse("authors:analyze"), MARKETERS, 200),
     Case("music", "GET", lambda w: reverse("music:detail", args=[w.music_id]), MARKETERS, 200),
     Case("trending", "GET", lambda w: reverse("music:trending"), MARKETERS, 200),
     Case("jobs", "GET", lambda w: reverse("jobs:list"), MARKETERS, 200),
@@ -220,7 +220,7 @@ PAGE_CASES = [
     Case("feedback", "POST",
          lambda w: reverse("recommendations:feedback", args=[w.run_id, w.item_id]),
          MARKETERS, 302, lambda w: {"verdict": "reject"}),
-    Case("re-analyse", "POST", lambda w: reverse("authors:reanalyse", args=[w.author_id]),
+    Case("re-analyze", "POST", lambda w: reverse("authors:reanalyze", args=[w.author_id]),
          CURATORS, 302, lambda w: {}),
     Case("retry", "POST", lambda w: reverse("jobs:retry", args=[w.job_id]), CURATORS, 302,
          lambda w: {}),
