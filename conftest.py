@@ -66,13 +66,17 @@ def staff_api_client(api_client, staff_user):
 
 
 def services_required() -> bool:
-    """CI sets MUSICREC_REQUIRE_SERVICES: a missing service is then a failure, not a skip."""
-    return os.environ.get("MUSICREC_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"} or (
-        os.environ.get("CI", "").lower() == "true"
-    )
+    """`settings.REQUIRE_SERVICES` (MUSICREC_REQUIRE_SERVICES, on under CI): the one switch."""
+    from django.conf import settings
+
+    return bool(settings.REQUIRE_SERVICES)
 
 
 def skip_or_fail(reason: str) -> None:
+    """Skip a test whose service or data is missing here; under CI that is a failure.
+
+    For everything outside the code: PostgreSQL, Redis, Chromium and the shared data sets.
+    """
     if services_required():
         pytest.fail(f"{reason} (required: CI / MUSICREC_REQUIRE_SERVICES is set)")
     pytest.skip(reason)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
 
+from conftest import skip_or_fail
 from music.catalogue_csv import (
     CatalogueError,
     arousal_from_energy_tempo,
@@ -27,9 +27,7 @@ def _shared_file(relative: str) -> Path:
     """A file of the shared real data sets: required under CI, skipped visibly elsewhere."""
     path = SHARED_DATA / relative
     if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing: CI must have shared/ beside the clone")
-        pytest.skip(f"{path} is not on this machine (shared/ data sets absent)")
+        skip_or_fail(f"{path} is not on this machine (shared/ data sets absent)")
     return path
 
 

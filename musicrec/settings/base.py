@@ -344,5 +344,6 @@ RECOMMENDER_CATALOGUE_CHECK_SECONDS = env.float(
 
 # --- Tests --------------------------------------------------------------------------------
 
-# When set (CI does), tests that need PostgreSQL/Redis/Chromium fail instead of skipping.
-REQUIRE_SERVICES = env.bool("MUSICREC_REQUIRE_SERVICES", default=False)
+# When set (CI does), tests that need PostgreSQL/Redis/Chromium or the shared data sets fail
+# instead of skipping. On by default where CI=true.
+REQUIRE_SERVICES = env.bool("MUSICREC_REQUIRE_SERVICES", default=env.bool("CI", default=False))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 
 import pytest
@@ -18,20 +18,6 @@ from musicrec.tests.scrapes import apify_dataset
 from videos.models import Video, VideoSource
 
 pytestmark = pytest.mark.django_db
-
-SERVICES = (
-    "music.services.features",
-    "music.services.trends",
-    "videos.services",
-    "authors.services",
-)
-
-
-def require_services() -> None:
-    """The full pipeline needs every engineer's service; say which one is missing."""
-    for module in SERVICES:
-        if importlib.util.find_spec(module) is None:
-            pytest.skip(f"{module} is not written yet")
 
 
 def offline_scrape(videos: int = 4) -> list[dict]:
@@ -54,7 +40,6 @@ def run(django_capture_on_commit_callbacks, **kwargs) -> Job:
 def test_analyze_influencer_from_a_submitted_scrape_runs_every_step(
     django_capture_on_commit_callbacks, user
 ):
-    require_services()
     job = run(django_capture_on_commit_callbacks, scrape=offline_scrape(), user=user)
     assert job.status == Job.Status.SUCCEEDED, job.error
     assert (job.progress, job.created_by) == (100, user)
@@ -76,7 +61,6 @@ def test_analyze_influencer_from_a_submitted_scrape_runs_every_step(
 def test_analyze_influencer_by_handle_reads_the_configured_file_source(
     django_capture_on_commit_callbacks, settings, tmp_path
 ):
-    require_services()
     (tmp_path / "creator_0.json").write_text(json.dumps(offline_scrape(3)), encoding="utf-8")
     settings.SCRAPER_SOURCE, settings.SCRAPER_FILE_DIR = "file", tmp_path
     job = run(django_capture_on_commit_callbacks, handle="@Creator_0")
@@ -88,7 +72,6 @@ def test_analyze_influencer_by_handle_reads_the_configured_file_source(
 def test_analyze_influencer_of_a_stored_creator_skips_fetch_and_store(
     django_capture_on_commit_callbacks,
 ):
-    require_services()
     summary = scrape_store(result=parse_scrape(offline_scrape(2)))
     job = run(django_capture_on_commit_callbacks, author_id=summary.main_author_id)
     assert job.status == Job.Status.SUCCEEDED, job.error
@@ -132,11 +115,8 @@ def test_analyze_influencer_a_failing_later_step_keeps_the_ingest(
     assert job.status == Job.Status.PARTIAL, (job.status, job.error)
     assert job.progress == 100
     assert "music: " in job.error
-    # Every other step ran: only the broken audio (and a service not written yet) is reported.
-    expected = {"music"}
-    if importlib.util.find_spec("videos.services") is None:
-        expected.add("videos")
-    assert {line.split(":", 1)[0] for line in job.error.splitlines()} == expected
+    # Every other step ran: only the broken audio is reported.
+    assert {line.split(":", 1)[0] for line in job.error.splitlines()} == {"music"}
     assert {"trends", "profile"} <= set(job.counts)
     assert VideoSource.objects.count() == 3
     assert job.counts["ingest"]["created"]["video_sources"] == 3

@@ -14,12 +14,14 @@ PROBE = (
     "import json; from django.conf import settings as s; import django; django.setup(); "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
     "'name': str(s.DATABASES['default']['NAME']), 'q': sorted(s.Q_CLUSTER), "
-    "'cache': s.CACHES['default']['BACKEND']}))"
+    "'cache': s.CACHES['default']['BACKEND'], 'require_services': s.REQUIRE_SERVICES, "
+    "'crowd_weights': s.RECOMMENDER_CROWD_WEIGHTS}))"
 )
 
 
 def _settings_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    switches = ("DATABASE_", "REDIS_", "CI", "MUSICREC_REQUIRE_SERVICES", "RECOMMENDER_")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(switches)}
     clean.update({"DJANGO_SETTINGS_MODULE": "musicrec.settings.base", **env})
     return subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
@@ -50,6 +52,26 @@ def test_settings_honour_database_url_and_redis_url():
     assert found["name"] == "musicrec_prod"
     assert "redis" in found["q"] and "orm" not in found["q"]
     assert found["cache"].endswith("RedisCache")
+
+
+def test_settings_require_services_is_the_one_switch_on_under_ci():
+    def found(env: dict[str, str]) -> bool:
+        result = _settings_with({"DJANGO_DEBUG": "true", **env})
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)["require_services"]
+
+    assert found({}) is False
+    assert found({"CI": "true"}) is True
+    assert found({"MUSICREC_REQUIRE_SERVICES": "true"}) is True
+    assert found({"CI": "true", "MUSICREC_REQUIRE_SERVICES": "false"}) is False
+
+
+def test_settings_hold_only_the_weight_overrides_from_the_environment():
+    plain = _settings_with({"DJANGO_DEBUG": "true"})
+    tuned = _settings_with({"DJANGO_DEBUG": "true", "RECOMMENDER_CROWD_WEIGHTS": '{"trend": 0.3}'})
+    assert plain.returncode == 0 and tuned.returncode == 0, plain.stderr + tuned.stderr
+    assert json.loads(plain.stdout)["crowd_weights"] == {}
+    assert json.loads(tuned.stdout)["crowd_weights"] == {"trend": 0.3}
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
