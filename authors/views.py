@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -24,7 +25,7 @@ from authors.filters import AuthorFilter
 from authors.forms import AnalyzeCreatorForm
 from authors.models import Author
 from musicrec import pipeline
-from musicrec.core import job_selectors, roles
+from musicrec.core import job_selectors, roles, throttling
 from musicrec.core.descriptors import CATEGORIES
 from musicrec.core.models import Job
 from musicrec.csv_export import csv_download
@@ -146,28 +147,39 @@ def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
 @require_POST
 @permission_required(roles.RERUN_ANALYSES, raise_exception=True)
 def author_reanalyze(request: HttpRequest, author_id: int) -> HttpResponse:
-    """Queue the creator's profile analysis as a Job and follow its progress."""
+    """Queue the creator's profile analysis as a Job and follow its progress; over the user's
+    limit, back to the creator's page with the reason (htmx gets a 429)."""
     if selectors.author_get(author_id) is None:
         raise Http404("No such creator.")
+    if refusal := throttling.action_refusal(request, "analyze"):
+        if request.htmx:
+            return throttling.refused(HttpResponse(refusal.message), refusal)
+        messages.error(request, refusal.message)
+        return redirect("authors:detail", author_id=author_id)
     job = services.author_analysis_job_enqueue(author_ids=[author_id], user=request.user)
     return redirect("authors:job", job_id=job.pk)
 
 
-# --- Analyse a creator, jobs -------------------------------------------------------------------
+# --- Analyze a creator, jobs -------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.ANALYZE_CREATORS, raise_exception=True)
 def author_analyze(request: HttpRequest) -> HttpResponse:
-    """A handle or a scrape file in, a Job out: the same service the analyze-tiktok API calls."""
+    """A handle or a scrape file in, a Job out: the same service the analyze-tiktok API calls,
+    under the same per-user limit (over it, the form says so and answers 429)."""
     posted = request.method == "POST"
     form = AnalyzeCreatorForm(request.POST, request.FILES) if posted else AnalyzeCreatorForm()
+    refusal = None
     if posted and form.is_valid():
-        job = _enqueue(request, form)
-        if job is not None:
+        refusal = throttling.action_refusal(request, "analyze-tiktok")
+        if refusal is not None:
+            form.add_error(None, refusal.message)
+        elif (job := _enqueue(request, form)) is not None:
             return redirect("authors:job", job_id=job.pk)
     recent = job_selectors.job_list().filter(kind__in=CREATOR_JOB_KINDS)[:RECENT_JOBS]
-    return render(request, "authors/analyze.html", {"form": form, "recent_jobs": recent})
+    response = render(request, "authors/analyze.html", {"form": form, "recent_jobs": recent})
+    return throttling.refused(response, refusal) if refusal else response
 
 
 def _enqueue(request: HttpRequest, form: AnalyzeCreatorForm) -> Job | None:
@@ -181,8 +193,8 @@ def _enqueue(request: HttpRequest, form: AnalyzeCreatorForm) -> Job | None:
         name = form.cleaned_data["file"].name
         form.add_error("file", str(ScrapeError(error.reason, path=name, json_path=error.json_path)))
     except ValidationError as error:
-        messages = error.message_dict.get("handle") if hasattr(error, "error_dict") else None
-        form.add_error("handle" if handle else None, messages or error.messages)
+        reasons = error.message_dict.get("handle") if hasattr(error, "error_dict") else None
+        form.add_error("handle" if handle else None, reasons or error.messages)
     return None
 
 

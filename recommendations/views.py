@@ -26,7 +26,7 @@ from music import listening
 from music import selectors as music_selectors
 from music.listening import Audio
 from music.models import Music
-from musicrec.core import roles
+from musicrec.core import roles, throttling
 from musicrec.core.descriptors import GENRES, MOODS
 from musicrec.csv_export import csv_download
 from recommendations import export, selectors, services, trending
@@ -328,16 +328,20 @@ def _previous_runs(author_id: int) -> list[RecommendationRun]:
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.VIEW_RUNS, raise_exception=True)
 def recommendation_creator(request: HttpRequest, author_id: int) -> HttpResponse:
-    """Brief a run for a creator; htmx posts get the results partial, plain posts redirect."""
+    """Brief a run for a creator; htmx posts get the results partial, plain posts redirect.
+    Runs count against the user's "recommend" limit, as the API's do: over it, the brief
+    says so and the answer is a 429."""
     if request.method == "POST" and not request.user.has_perm(roles.RECOMMEND):
         raise PermissionDenied("Your role cannot ask for recommendations.")
     author = _author_or_404(author_id)
     videos = _video_choices(author_id)
     defaults = services.author_default_weights(author)
-    run = None
+    run = refusal = None
     if request.method == "POST":
         form = BriefForm(request.POST, videos=videos, defaults=defaults)
-        if form.is_valid():
+        if form.is_valid() and (refusal := throttling.action_refusal(request, "recommend")):
+            form.add_error(None, refusal.message)
+        elif form.is_valid():
             try:
                 run = services.recommendation_generate(
                     author_id=author_id, user=request.user, **form.service_kwargs()
@@ -359,7 +363,8 @@ def recommendation_creator(request: HttpRequest, author_id: int) -> HttpResponse
                     "recommendations/partials/_brief_form.html",
                     _form_context(author, form),
                 )
-                return reswap(retarget(response, "#brief-form"), "outerHTML")
+                response = reswap(retarget(response, "#brief-form"), "outerHTML")
+                return throttling.refused(response, refusal) if refusal else response
             stored = selectors.run_get(run.pk)
             return render(
                 request,
@@ -370,7 +375,7 @@ def recommendation_creator(request: HttpRequest, author_id: int) -> HttpResponse
                     "previous_runs": _previous_runs(author_id),
                 },
             )
-        status = 400
+        status = 429 if refusal else 400
     else:
         seed = _seed_track(request)
         initial = trending.brief_from_track(seed) if seed is not None else None
@@ -385,7 +390,8 @@ def recommendation_creator(request: HttpRequest, author_id: int) -> HttpResponse
         context["seed"] = seed
     if run is not None:
         context.update(_run_context(run, editable=True))
-    return render(request, "recommendations/creator.html", context, status=status)
+    response = render(request, "recommendations/creator.html", context, status=status)
+    return throttling.refused(response, refusal) if refusal else response
 
 
 def _seed_track(request: HttpRequest) -> Music | None:
