@@ -118,6 +118,13 @@ def test_curator_retries_a_failed_job_and_watches_it_finish(
     expect(row.locator(".status")).to_have_text("Succeeded")
     expect(row.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
     expect(page.locator(".job-problems")).to_contain_text(f"Retried as job #{retry.pk}")
+    # Each status wears its own colour: red for failed, green for succeeded (a scoped page rule
+    # once painted them all green).
+    failed_badge = page.locator(f"#job-{failed.pk} .status")
+    expect(failed_badge).to_have_text("Failed")
+    expect(failed_badge).to_have_css("background-color", "rgb(253, 232, 232)")
+    expect(failed_badge).to_have_css("color", "rgb(210, 59, 59)")
+    expect(row.locator(".status")).to_have_css("color", "rgb(31, 157, 99)")
     page.screenshot(path=str(ARTIFACTS / "jobs.png"), full_page=True)
 
 
