@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -72,10 +73,18 @@ def test_marketer_finds_a_creator_in_the_list(page: Page, live_server, django_us
     page.screenshot(path=str(SHOTS / "creators-list.png"), full_page=True)
 
     # Typing filters the list in place (htmx) and keeps the filter in the address bar.
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.headers.get("hx-request") else None)
     page.get_by_placeholder("Name or @handle").fill("corgi")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("@mochi.the.corgi")
     assert "search=corgi" in page.url
+    # Leaving the box sends nothing more (a request then would replace the row being clicked).
+    page.get_by_placeholder("Name or @handle").blur()
+    page.get_by_label("Sort by").select_option("name")
+    expect(page).to_have_url(re.compile(r"sort=name"))
+    expect(rows).to_have_count(1)
+    assert len(sent) == 2, sent  # search, sort
 
     rows.first.get_by_role("link").click()
     mochi = Author.objects.get(sources__handle="mochi.the.corgi")
