@@ -1,6 +1,7 @@
 """Component weights: the defaults, per-request overrides, and their validation.
 
-Kept free of numpy and Django so settings can import `DEFAULT_WEIGHTS` cheaply.
+Pure Python, free of numpy and Django: the two default sets, the rule that picks one, and the
+validation every entry point shares (settings hold only optional overrides from the environment).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ COMPONENTS: tuple[str, ...] = (
 # Trend and kept-track similarity keep their reasoned values: the evaluation data has no usage
 # history and no feedback to measure them. Own history is 0: the search wanted it, but its
 # weights lost accuracy on the demo's test split (docs/evaluation.md, "Own history").
-# docs/engine.md explains each; settings reference this.
+# docs/engine.md explains each.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "tempo": 0.04,
     "mood": 0.12,
