@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from authors import services
 from authors.models import Author
-from musicrec.core.jobs import job_fail, job_finish, job_progress_fn, job_start
+from musicrec.core.jobs import job_run_batch
 
 logger = logging.getLogger(__name__)
 
@@ -25,23 +25,13 @@ def author_analyze_task(author_id: int) -> int | None:
         return None
 
 
-def author_analyze_many_task(job_id: int, author_ids: Sequence[int]) -> None:
-    """Analyse creators under a Job: progress per creator, problems listed, PARTIAL on some
-    failures, FAILED when none succeeded."""
-    job_start(job_id, "Analysing profiles")
-    try:
-        summary = services.author_analyze_many(
-            author_ids=list(author_ids), progress=job_progress_fn(job_id)
-        )
-    except Exception as exc:
-        job_fail(job_id, f"{type(exc).__name__}: {exc}")
-        raise
-    if summary.done == 0 and summary.problems:
-        job_fail(job_id, "\n".join(summary.problems), counts=summary.as_counts())
-        return
-    job_finish(
+def author_analyze_many_task(job_id: int, author_ids: Sequence[int]) -> dict[str, int]:
+    """Analyze creators under a Job: progress per creator, problems listed, the Job ended by
+    the batch rule (`musicrec.core.jobs.batch_status`)."""
+    return job_run_batch(
         job_id,
-        counts=summary.as_counts(),
-        message=f"Analysed {summary.done} of {len(author_ids)} profiles",
-        problems=summary.problems,
+        services.author_analyze_many,
+        label="Profiles",
+        start="Analysing profiles",
+        author_ids=list(author_ids),
     )

@@ -40,7 +40,7 @@ def test_music_analyze_task_runs_the_batch_and_reports_on_the_job(
     assert job.status == Job.Status.PARTIAL
     assert job.progress == 100
     assert job.counts == {"done": 1, "failed": 1, "skipped": 0}
-    assert job.message == "1 done, 0 skipped, 1 failed"
+    assert job.message == "Tracks: 1 done, 0 skipped, 1 failed"
     assert job.error.startswith("Broken")
     assert job.target_label == "2 tracks"
     assert MusicFeatures.objects.get(music=good).status == AnalysisStatus.OK

@@ -140,8 +140,10 @@ def job_finish(
     counts: dict[str, Any] | None = None,
     message: str = "Done",
     problems: list[str] | None = None,
+    status: str | None = None,
 ) -> None:
-    status = Job.Status.PARTIAL if problems else Job.Status.SUCCEEDED
+    """End the job: `status`, or by default partial when there are problems, else succeeded."""
+    status = status or (Job.Status.PARTIAL if problems else Job.Status.SUCCEEDED)
     Job.objects.filter(pk=job_id).update(
         status=status,
         progress=100,
@@ -152,12 +154,15 @@ def job_finish(
     )
 
 
-def job_fail(job_id: int, error: str, *, counts: dict[str, Any] | None = None) -> None:
+def job_fail(
+    job_id: int, error: str, *, counts: dict[str, Any] | None = None, message: str = ""
+) -> None:
+    """End the job failed; its message is `message`, else the error's first line."""
     logger.warning("job %s failed: %s", job_id, error)
     fields: dict[str, Any] = {
         "status": Job.Status.FAILED,
         "error": error,
-        "message": error.splitlines()[0][:255] if error else "Failed",
+        "message": (message or (error.splitlines()[0] if error else "") or "Failed")[:255],
         "finished_at": timezone.now(),
     }
     if counts is not None:
@@ -176,3 +181,64 @@ class BatchSummary:
 
     def as_counts(self) -> dict[str, int]:
         return {"done": self.done, "failed": self.failed, "skipped": self.skipped}
+
+
+def batch_status(summary: BatchSummary) -> str:
+    """The one rule every batch job ends by, from its counts:
+
+    - **failed** when nothing succeeded: no item was done and at least one failed;
+    - **partial** when some failed: at least one item failed and at least one was done;
+    - **succeeded** otherwise: every item was done or skipped. A skip is not a failure: the
+      item needed nothing (analysed already, no longer exists, Spotify not configured).
+
+    Whatever the status, every problem line of the batch is listed on the Job.
+    """
+    if summary.failed and not summary.done:
+        return Job.Status.FAILED
+    if summary.failed:
+        return Job.Status.PARTIAL
+    return Job.Status.SUCCEEDED
+
+
+def job_run_batch(
+    job_id: int,
+    run: Callable[..., BatchSummary],
+    *,
+    label: str,
+    start: str,
+    note: str = "",
+    **kwargs: Any,
+) -> dict[str, int]:
+    """Run one batch service under a Job and end the Job by `batch_status`; returns its counts.
+
+    `run(progress=..., **kwargs)` reports per item on the Job's bar and records each item's
+    failure in its summary. `label` names the items in the final message ("Videos: 2 done,
+    0 skipped, 1 failed"); `note` replaces the label when the caller knows why the batch does
+    little ("Skipped: Spotify is not configured"). If the batch itself raises, the Job fails
+    with the exception and the exception goes on to the worker, which records the task failed.
+    The task's own arguments stay what was queued, so a failed job can be retried
+    (`job_retry`).
+    """
+    job_start(job_id, start)
+    try:
+        summary = run(progress=job_progress_fn(job_id), **kwargs)
+    except Exception as exc:
+        job_fail(job_id, f"{type(exc).__name__}: {exc}")
+        raise
+    counts = summary.as_counts()
+    tally = f"{summary.done} done, {summary.skipped} skipped, {summary.failed} failed"
+    message = f"{note} ({tally})" if note else f"{label}: {tally}"
+    problems = list(summary.problems)
+    if summary.failed and not problems:
+        problems = [f"{summary.failed} failed without a recorded reason"]
+    status = batch_status(summary)
+    if status == Job.Status.FAILED:
+        job_fail(
+            job_id,
+            "\n".join(problems),
+            counts=counts,
+            message=f"{label}: nothing succeeded ({tally})",
+        )
+    else:
+        job_finish(job_id, counts=counts, message=message, problems=problems, status=status)
+    return counts

@@ -37,7 +37,7 @@ def test_video_analyze_task_runs_the_batch_and_reports_on_the_job(
     assert job.status == Job.Status.PARTIAL
     assert job.progress == 100
     assert job.counts == {"done": 2, "failed": 1, "skipped": 0}
-    assert job.message == "2 analysed, 0 skipped, 1 failed"
+    assert job.message == "Videos: 2 done, 0 skipped, 1 failed"
     assert "TypeError" in job.error and job.started_at and job.finished_at
     assert VideoContentAnalysis.objects.get(video=good).status == AnalysisStatus.OK
     assert VideoContentAnalysis.objects.get(video=expired).status == AnalysisStatus.PARTIAL
@@ -63,7 +63,8 @@ def test_video_analyze_task_skips_current_analyses_unless_forced():
     second = job_create(kind=Job.Kind.VIDEO_ANALYSIS)
     assert video_analyze_task(second.pk, [video.pk]) == {"done": 0, "failed": 0, "skipped": 1}
     second.refresh_from_db()
-    assert second.status == Job.Status.SUCCEEDED and second.message.startswith("0 analysed")
+    assert second.status == Job.Status.SUCCEEDED
+    assert second.message == "Videos: 0 done, 1 skipped, 0 failed"
     forced = job_create(kind=Job.Kind.VIDEO_ANALYSIS)
     assert video_analyze_task(forced.pk, [video.pk], force=True)["done"] == 1
 
