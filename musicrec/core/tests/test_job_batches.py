@@ -51,40 +51,31 @@ def run_task(monkeypatch, task, service: str, summary: BatchSummary) -> Job:
     return job
 
 
-@pytest.mark.parametrize(("task", "service", "label"), TASKS)
-def test_a_batch_where_every_item_was_done_succeeds(monkeypatch, task, service, label):
-    job = run_task(monkeypatch, task, service, BatchSummary(done=3))
-    assert job.status == Job.Status.SUCCEEDED
-    assert job.message == f"{label}: 3 done, 0 skipped, 0 failed"
-    assert job.error == ""
-
-
-@pytest.mark.parametrize(("task", "service", "label"), TASKS)
-def test_a_batch_with_nothing_to_do_succeeds_and_lists_its_notes(monkeypatch, task, service, label):
+# (what the batch reports, how its Job ends, its message after the label, its listed problems)
+TWO = ["item 1: boom", "item 3: bang"]
+OUTCOMES = [
+    pytest.param(BatchSummary(done=3), Job.Status.SUCCEEDED, ": 3 done, 0 skipped, 0 failed", "",
+                 id="all-done"),
     # Skipped items needed nothing (current already, deleted since): not failures.
-    summary = BatchSummary(skipped=3, problems=["item 2: no longer exists"])
-    job = run_task(monkeypatch, task, service, summary)
-    assert job.status == Job.Status.SUCCEEDED
-    assert job.message == f"{label}: 0 done, 3 skipped, 0 failed"
-    assert job.error == "item 2: no longer exists"
+    pytest.param(BatchSummary(skipped=3, problems=["item 2: no longer exists"]),
+                 Job.Status.SUCCEEDED, ": 0 done, 3 skipped, 0 failed",
+                 "item 2: no longer exists", id="nothing-to-do"),
+    pytest.param(BatchSummary(done=1, skipped=1, failed=2, problems=TWO),
+                 Job.Status.PARTIAL, ": 1 done, 1 skipped, 2 failed", "item 1: boom\nitem 3: bang",
+                 id="some-failed"),
+    pytest.param(BatchSummary(skipped=1, failed=2, problems=TWO),
+                 Job.Status.FAILED, ": nothing succeeded (0 done, 1 skipped, 2 failed)",
+                 "item 1: boom\nitem 3: bang", id="nothing-succeeded"),
+]  # fmt: skip
 
 
+@pytest.mark.parametrize(("summary", "status", "message", "error"), OUTCOMES)
 @pytest.mark.parametrize(("task", "service", "label"), TASKS)
-def test_a_batch_where_some_failed_is_partial_with_each_problem(monkeypatch, task, service, label):
-    summary = BatchSummary(done=1, skipped=1, failed=2, problems=["item 1: boom", "item 3: bang"])
+def test_each_batch_task_ends_its_job_by_the_one_rule(
+    monkeypatch, task, service, label, summary, status, message, error
+):
     job = run_task(monkeypatch, task, service, summary)
-    assert job.status == Job.Status.PARTIAL
-    assert job.message == f"{label}: 1 done, 1 skipped, 2 failed"
-    assert job.error == "item 1: boom\nitem 3: bang"
-
-
-@pytest.mark.parametrize(("task", "service", "label"), TASKS)
-def test_a_batch_where_nothing_succeeded_fails_with_each_problem(monkeypatch, task, service, label):
-    summary = BatchSummary(skipped=1, failed=2, problems=["item 1: boom", "item 3: bang"])
-    job = run_task(monkeypatch, task, service, summary)
-    assert job.status == Job.Status.FAILED
-    assert job.message == f"{label}: nothing succeeded (0 done, 1 skipped, 2 failed)"
-    assert job.error == "item 1: boom\nitem 3: bang"
+    assert (job.status, job.message, job.error) == (status, label + message, error)
 
 
 def test_a_failure_without_a_reason_is_still_listed():
