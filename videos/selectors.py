@@ -48,17 +48,22 @@ def _post_value(field: str) -> Subquery:
     return Subquery(posts.values(field)[:1])
 
 
-def _engagement() -> Case:
+def _engagement() -> Subquery:
+    """The post's engagement rate, computed inside one subquery on the post's own columns: built
+    from the video's annotated counts instead, each count would repeat its subquery (nine of
+    them), which the database runs and Django compiles on every list."""
     interactions = sum(
         (Coalesce(F(name), Value(0)) for name in ("likes", "comments", "shares", "saves")),
         start=Value(0),
     )
     none_known = Q(likes__isnull=True, comments__isnull=True, shares__isnull=True)
-    return Case(
+    rate = Case(
         When(none_known & Q(saves__isnull=True), then=Value(None, output_field=FloatField())),
         default=Cast(interactions, FloatField()) / Cast(NullIf(F("views"), 0), FloatField()),
         output_field=FloatField(),
     )
+    posts = VideoSource.objects.filter(video=OuterRef("pk")).order_by(*POST_ORDER)
+    return Subquery(posts.annotate(rate=rate).values("rate")[:1], output_field=FloatField())
 
 
 def video_list(
@@ -76,14 +81,11 @@ def video_list(
     post), engagement (rate by views; see the module docstring). `category` and `mood` match
     the stored analysis (its category and top mood), so videos not analysed yet match neither.
     """
-    queryset = (
-        Video.objects.select_related("author", "content_analysis")
-        .annotate(
-            post_url=_post_value("url"),
-            last_scraped_at=_post_value("last_scraped_at"),
-            **{name: _post_value(name) for name in COUNTS},
-        )
-        .annotate(engagement=_engagement())
+    queryset = Video.objects.select_related("author", "content_analysis").annotate(
+        post_url=_post_value("url"),
+        last_scraped_at=_post_value("last_scraped_at"),
+        **{name: _post_value(name) for name in COUNTS},
+        engagement=_engagement(),
     )
     if author_id is not None:
         queryset = queryset.filter(author_id=author_id)
