@@ -1,26 +1,45 @@
-"""Accuracy and speed of music.features on the POP909 dev clips (40 mp3s with known tempo and key).
+"""Accuracy and speed of music.features on the POP909 dev clips (140 mp3s with known tempo and key).
 
-Run: .venv/bin/python bench/bench_audio.py [DATA_DIR]   (no Django needed)
-DATA_DIR defaults to $MUSICREC_AUDIO_BENCH_DIR, else ../shared/data/pop909-dev next to the repo.
+Run: .venv/bin/python bench/bench_audio.py [DATA_DIR ...] [--repeats N] [--stages] [--write-model]
+(no Django needed). DATA_DIRs default to $MUSICREC_AUDIO_BENCH_DIRS (separated by ":"), else
+../shared/data/pop909-dev and ../shared/data/pop909-dev-more next to the repo.
+
+The clips fall into 5 folds by song number ((number - 1) mod 5). The key model is fitted on four
+folds, with its L2 penalty chosen by cross-validation inside those four (nested), and scored on
+the fifth; every clip's key is therefore predicted by a model that never saw it. The tempo
+method has no fitted parameter, so its per-fold figures are plain accuracies.
 
 Prints:
-- tempo Acc1 (within 4 %) and Acc2 (within 4 % of the truth times 1, 1/2, 2, 1/3 or 3), for the
-  chosen onset function and for librosa's default one;
-- key exact accuracy and the MIREX weighted score (1 exact, 0.5 fifth, 0.3 relative,
-  0.2 parallel), and the comparison table of every chroma x key profile combination, on the
-  clips as they are and sped up by 40 cents (as TikTok "sped up" sounds are);
-- speed: median seconds of analysis per 30 s clip in a warm process, PyAV decode-only time for
-  the same files (the floor), and their ratio. Timings on a shared machine are noisy: compare
-  the ratios.
+- per fold and pooled: tempo Acc1 (within 4 %) and Acc2 (within 4 % of the truth times 1, 1/2, 2,
+  1/3 or 3); key exact and MIREX-weighted (1 exact, 0.5 fifth, 0.3 relative, 0.2 parallel);
+  beside the 1.0 method (beat tracker alone; Temperley 2005 profile on tuned STFT chroma);
+- the error kinds of each, and the key on the clips sped up by 40 cents (as TikTok "sped up"
+  sounds are);
+- the acousticness proxy against the catalogue's acousticness on the demo catalogue (the only
+  tracks with both audio and a catalogue value);
+- speed per 30 s clip, warm: `analyze_file` (decode + analysis) and PyAV decode alone, median
+  over the clips, repeated --repeats times (median of the runs, each printed); peak memory
+  traced while analysing one clip; the load average, since the machine is shared.
+--stages adds the stage study: for each error of the 1.0 method, which single change of stage
+  (chroma, tuning, HPSS, profile, segment voting, tempo prior, metrical check) fixes it, and
+  what each change breaks. It runs HPSS and CQTs: a few minutes.
+--write-model fits the key model on all the clips (L2 chosen by 5-fold CV) and writes
+  music/features/key_model.json.
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
 import json
 import os
+import re
 import statistics
 import sys
 import time
+import tracemalloc
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,192 +49,499 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("NUMBA_CACHE_DIR", str(REPO / ".cache" / "numba"))
 
 from music import features as F  # noqa: E402
+from music.features import key as K  # noqa: E402
+from music.features import tempo as T  # noqa: E402
+from music.features.common import HOP, N_FFT, SR, load_librosa  # noqa: E402
 from musicrec.core.audio import decode_audio  # noqa: E402
-from musicrec.core.synth import pitch_class  # noqa: E402
 
-TARGETS = {"acc2": 0.97, "mirex": 0.80, "seconds_per_30s": 0.4}
+TARGETS = {"acc2": 0.98, "mirex": 0.86, "seconds_per_clip": 0.25}
+FOLDS = 5
+L2_GRID = (0.3, 1.0, 3.0)
 DETUNE_CENTS = 40.0
+TEMPO_MULTIPLES = {1.0: "exact", 0.5: "half", 2.0: "double", 1 / 3: "third", 3.0: "triple"}
+OTHER_RATIOS = {2 / 3: "2/3", 1.5: "3/2", 0.75: "3/4", 4 / 3: "4/3"}
+DEMO = REPO / "sample_data" / "demo"
 
 
-def data_dir() -> Path:
-    if len(sys.argv) > 1:
-        return Path(sys.argv[1])
-    env = os.environ.get("MUSICREC_AUDIO_BENCH_DIR")
-    return Path(env) if env else (REPO.parent / "shared" / "data" / "pop909-dev")
+@dataclass
+class Clip:
+    name: str
+    path: Path
+    bpm: float
+    label: int  # key_label of the truth
+    fold: int
+    y: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float32))
+    power: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float32))
+    onset: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float32))
+    rotated: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    rotated_detuned: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    tempo: T.TempoEstimate | None = None
+
+
+# --- Data --------------------------------------------------------------------------------------
+
+
+def data_dirs(args: argparse.Namespace) -> list[Path]:
+    if args.dirs:
+        return [Path(d) for d in args.dirs]
+    env = os.environ.get("MUSICREC_AUDIO_BENCH_DIRS")
+    if env:
+        return [Path(d) for d in env.split(":") if d]
+    shared = REPO.parent / "shared" / "data"
+    return [shared / "pop909-dev", shared / "pop909-dev-more"]
+
+
+def load_clips(dirs: list[Path]) -> list[Clip]:
+    clips = []
+    for root in dirs:
+        truth_path = root / "truth.json"
+        if not truth_path.exists():
+            raise SystemExit(f"no truth.json in {root}: pass the dev-set folders as arguments")
+        for name, truth in sorted(json.loads(truth_path.read_text()).items()):
+            number = re.search(r"(\d+)$", Path(name).stem)  # pop909_041.mp3 -> 41
+            clips.append(
+                Clip(
+                    name=name,
+                    path=root / name,
+                    bpm=float(truth["bpm"]),
+                    label=K.key_label(truth["key"], truth["mode"]),
+                    fold=-1 if number is None else (int(number.group(1)) - 1) % FOLDS,
+                )
+            )
+    for index, clip in enumerate(clips):  # names without a number: round robin
+        if clip.fold < 0:
+            clip.fold = index % FOLDS
+    return clips
+
+
+def prepare(clips: list[Clip]) -> None:
+    """Decode each clip once and keep what every study below reads."""
+    librosa = load_librosa()
+    ratio = 2.0 ** (DETUNE_CENTS / 1200.0)
+    for clip in clips:
+        clip.y = decode_audio(clip.path, sr=SR, max_seconds=60.0)
+        clip.power = np.abs(librosa.stft(clip.y, n_fft=N_FFT, hop_length=HOP)) ** 2
+        clip.onset = librosa.onset.onset_strength(
+            S=librosa.power_to_db(clip.power), sr=SR, hop_length=HOP
+        )
+        clip.tempo = T.estimate_tempo(clip.onset)
+        clip.rotated = _rotated(clip.y, clip.power)
+        detuned = librosa.resample(clip.y, orig_sr=SR * ratio, target_sr=SR)
+        detuned_power = np.abs(librosa.stft(detuned, n_fft=N_FFT, hop_length=HOP)) ** 2
+        clip.rotated_detuned = _rotated(detuned, detuned_power)
+
+
+def _rotated(y: np.ndarray, power: np.ndarray) -> np.ndarray:
+    evidence = K.key_evidence(K.pitch_spectrogram(y, power))
+    if evidence is None:
+        raise SystemExit("a dev clip has no pitched content")
+    return evidence.rotated()
+
+
+# --- Scoring -----------------------------------------------------------------------------------
+
+
+def tempo_kind(estimate: float | None, truth: float) -> str:
+    if not estimate:
+        return "none"
+    for ratios in (TEMPO_MULTIPLES, OTHER_RATIOS):
+        for ratio, kind in ratios.items():
+            if abs(estimate / (truth * ratio) - 1.0) <= 0.04:
+                return kind
+    return "other"
 
 
 def tempo_hits(estimate: float | None, truth: float) -> tuple[bool, bool]:
     """(Acc1, Acc2) for one clip: within 4 %, and within 4 % of an allowed metrical multiple."""
-    if not estimate:
-        return False, False
-    close = [abs(estimate / (truth * f) - 1.0) <= 0.04 for f in (1.0, 0.5, 2.0, 1 / 3, 3.0)]
-    return close[0], any(close)
+    kind = tempo_kind(estimate, truth)
+    return kind == "exact", kind in TEMPO_MULTIPLES.values()
 
 
-def mirex_score(key: str | None, mode: str | None, true_key: str, true_mode: str) -> float:
-    """MIREX key score: 1 same key, 0.5 a fifth away in the same mode, 0.3 relative, 0.2
-    parallel, else 0."""
-    if key is None or mode is None:
-        return 0.0
-    est = F.PITCH_CLASSES.index(key)
-    ref = pitch_class(true_key)
-    if est == ref and mode == true_mode:
-        return 1.0
-    if mode == true_mode and (est - ref) % 12 in (5, 7):
-        return 0.5
-    if true_mode == "major" and mode == "minor" and (est - ref) % 12 == 9:
-        return 0.3
-    if true_mode == "minor" and mode == "major" and (est - ref) % 12 == 3:
-        return 0.3
-    if est == ref:
-        return 0.2
-    return 0.0
+def key_of(estimate: K.KeyEstimate) -> int | None:
+    if estimate.key is None or estimate.mode is None:
+        return None
+    return K.key_label(estimate.key, estimate.mode)
+
+
+def key_kind(estimate: int | None, truth: int) -> str:
+    return "none" if estimate is None else K.key_relation(estimate, truth)
+
+
+def mirex(kinds: list[str]) -> float:
+    return float(np.mean([K.MIREX_WEIGHTS.get(k, 0.0) for k in kinds]))
+
+
+def predict(model: K.KeyModel, rotated: np.ndarray) -> int:
+    return int(np.argmax(model.scores(rotated)))
+
+
+def cv_mirex(clips: list[Clip], folds: list[int], l2: float) -> float:
+    """MIREX of leave-one-fold-out predictions over `folds` (clips outside them are ignored)."""
+    kinds = []
+    for held_out in folds:
+        train = [c for c in clips if c.fold in folds and c.fold != held_out]
+        model = K.fit_key_model([c.rotated for c in train], [c.label for c in train], l2=l2)
+        kinds += [
+            K.key_relation(predict(model, c.rotated), c.label) for c in clips if c.fold == held_out
+        ]
+    return mirex(kinds)
+
+
+def choose_l2(clips: list[Clip], folds: list[int]) -> tuple[float, dict[float, float]]:
+    """The L2 penalty with the best cross-validated MIREX over `folds` (ties: the stronger)."""
+    scores = {l2: cv_mirex(clips, folds, l2) for l2 in L2_GRID}
+    best = max(L2_GRID, key=lambda l2: (round(scores[l2], 6), l2))
+    return best, scores
+
+
+def nested_key_predictions(clips: list[Clip]) -> tuple[dict[str, int], dict[str, int], list]:
+    """Out-of-fold key labels (as rendered and detuned) and each outer fold's chosen L2."""
+    predicted, detuned, chosen = {}, {}, []
+    for held_out in range(FOLDS):
+        inner = [f for f in range(FOLDS) if f != held_out]
+        l2, scores = choose_l2(clips, inner)
+        chosen.append((held_out, l2, scores))
+        train = [c for c in clips if c.fold != held_out]
+        model = K.fit_key_model([c.rotated for c in train], [c.label for c in train], l2=l2)
+        for clip in clips:
+            if clip.fold == held_out:
+                predicted[clip.name] = predict(model, clip.rotated)
+                detuned[clip.name] = predict(model, clip.rotated_detuned)
+    return predicted, detuned, chosen
+
+
+def profile_key(
+    y: np.ndarray,
+    power: np.ndarray | None = None,
+    method: str = K.PROFILE_CHROMA,
+    profile: str = K.PROFILE,
+) -> int | None:
+    """The 1.0 key method (or a variant of its chroma / profile)."""
+    return key_of(K.estimate_key(K.chroma_vector(y, SR, method, power=power), profile))
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+def report_accuracy(clips: list[Clip]) -> dict[str, float]:
+    predicted, detuned, chosen = nested_key_predictions(clips)
+    old_key = {c.name: profile_key(c.y, c.power) for c in clips}
+    ratio = 2.0 ** (DETUNE_CENTS / 1200.0)
+    librosa = load_librosa()
+    old_detuned = {
+        c.name: profile_key(librosa.resample(c.y, orig_sr=SR * ratio, target_sr=SR)) for c in clips
+    }
+
+    print("PER FOLD (key model fitted on the other four folds, L2 chosen inside them)")
+    header = f"  {'fold':>4} {'clips':>5}  {'L2':>4}  {'Acc1':>5} {'Acc2':>5}"
+    header += f"  {'key exact':>9} {'MIREX':>6}   | 1.0 method: {'Acc2':>5} {'MIREX':>6}"
+    print(header)
+    rows = [(f, [c for c in clips if c.fold == f]) for f in range(FOLDS)] + [(None, clips)]
+    summary: dict[str, float] = {}
+    for fold, members in rows:
+        hits = [tempo_hits(c.tempo.bpm, c.bpm) for c in members]
+        old_hits = [tempo_hits(c.tempo.tracker_bpm, c.bpm) for c in members]
+        kinds = [key_kind(predicted[c.name], c.label) for c in members]
+        old_kinds = [key_kind(old_key[c.name], c.label) for c in members]
+        acc1, acc2 = np.mean([h[0] for h in hits]), np.mean([h[1] for h in hits])
+        exact = np.mean([k == "exact" for k in kinds])
+        l2 = "" if fold is None else f"{chosen[fold][1]:g}"
+        label = "all" if fold is None else str(fold)
+        print(
+            f"  {label:>4} {len(members):>5}  {l2:>4}  {acc1:5.3f} {acc2:5.3f}  {exact:9.3f}"
+            f" {mirex(kinds):6.3f}   |             {np.mean([h[1] for h in old_hits]):5.3f}"
+            f" {mirex(old_kinds):6.3f}"
+        )
+        if fold is None:
+            summary = {"acc1": acc1, "acc2": acc2, "exact": exact, "mirex": mirex(kinds)}
+    for fold, _l2, scores in chosen:
+        inner = ", ".join(f"L2 {k:g}: {v:.3f}" for k, v in scores.items())
+        print(f"  fold {fold}: inner-CV MIREX {inner}")
+
+    n = len(clips)
+    print(f"\nTEMPO on all {n} clips (beat tracker + line fit + metrical check)")
+    print(
+        f"  Acc1 {summary['acc1']:.3f} ({round(summary['acc1'] * n)}/{n})"
+        f"   Acc2 {summary['acc2']:.3f} ({round(summary['acc2'] * n)}/{n})"
+        f"   target Acc2 >= {TARGETS['acc2']}: "
+        + ("met" if summary["acc2"] >= TARGETS["acc2"] else "NOT MET")
+    )
+    for label, attr in (("with the metrical check", "bpm"), ("tracker alone (1.0)", "tracker_bpm")):
+        counts = Counter(tempo_kind(getattr(c.tempo, attr), c.bpm) for c in clips)
+        print(f"  {label:24s} " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
+    switched = [c for c in clips if c.tempo.bpm != c.tempo.tracker_bpm]
+    for c in switched:
+        print(
+            f"    metrical check on {c.name}: {c.tempo.tracker_bpm:.1f} -> {c.tempo.bpm:.1f}"
+            f" (truth {c.bpm:g}, {tempo_kind(c.tempo.bpm, c.bpm)})"
+        )
+    misses = [c for c in clips if not tempo_hits(c.tempo.bpm, c.bpm)[1]]
+    for c in misses:
+        print(
+            f"    Acc2 miss {c.name}: {c.tempo.bpm:.1f} vs {c.bpm:g}"
+            f" ({tempo_kind(c.tempo.bpm, c.bpm)})"
+        )
+    right = [
+        abs(c.tempo.bpm / (c.bpm * m) - 1.0)
+        for c in clips
+        for m in TEMPO_MULTIPLES
+        if abs(c.tempo.bpm / (c.bpm * m) - 1.0) <= 0.04
+    ]
+    print(f"  mean / max relative error where right: {np.mean(right):.2%} / {max(right):.2%}")
+
+    print(f"\nKEY on all {n} clips, out-of-fold (key model)")
+    print(
+        f"  exact {summary['exact']:.3f}   MIREX {summary['mirex']:.3f}"
+        f"   target MIREX >= {TARGETS['mirex']}: "
+        + ("met" if summary["mirex"] >= TARGETS["mirex"] else "NOT MET")
+    )
+    for label, table in (("key model", predicted), ("1.0 method", old_key)):
+        counts = Counter(key_kind(table[c.name], c.label) for c in clips)
+        minor_to_major = sum(
+            key_kind(table[c.name], c.label) == "relative" and c.label >= 12 for c in clips
+        )
+        print(
+            f"  {label:10s} "
+            + ", ".join(f"{k} {v}" for k, v in counts.most_common())
+            + f"  (relative: {minor_to_major} minor heard as major)"
+        )
+    for label, table in (("key model", detuned), ("1.0 method", old_detuned)):
+        kinds = [key_kind(table[c.name], c.label) for c in clips]
+        print(
+            f"  sped up {DETUNE_CENTS:.0f} cents, {label:10s}: exact"
+            f" {np.mean([k == 'exact' for k in kinds]):.3f}   MIREX {mirex(kinds):.3f}"
+        )
+    shipped = K.shipped_key_model()
+    in_sample = [K.key_relation(predict(shipped, c.rotated), c.label) for c in clips]
+    print(
+        f"  (shipped key_model.json on the clips it was fitted on: MIREX {mirex(in_sample):.3f}"
+        " -- in-sample, not a measure of accuracy)"
+    )
+    return summary
+
+
+def report_acousticness() -> None:
+    """The proxy against the catalogue's value on the demo tracks (audio synthesised per row)."""
+    from scipy.stats import pearsonr, spearmanr
+
+    truth = json.loads((DEMO / "truth.json").read_text())["catalogue"]
+    rows = {r["track_id"]: r for r in csv.DictReader((DEMO / "catalogue.csv").open())}
+    proxy, catalogue, energy, speech = [], [], [], []
+    for track_id, meant in truth.items():
+        features = F.analyze_file(DEMO / meant["clip"]["path"])
+        proxy.append(features.acousticness)
+        catalogue.append(float(rows[track_id]["acousticness"]))
+        energy.append(float(rows[track_id]["energy"]))
+        speech.append(bool(meant["clip"]["speech"]))
+    proxy_a, catalogue_a, music = np.array(proxy), np.array(catalogue), ~np.array(speech)
+    print(f"\nACOUSTICNESS proxy vs catalogue acousticness ({len(proxy)} demo tracks)")
+    print(
+        f"  Pearson {pearsonr(proxy_a, catalogue_a)[0]:.3f}"
+        f"   Spearman {spearmanr(proxy_a, catalogue_a)[0]:.3f}"
+        f"   music only ({music.sum()}):"
+        f" Pearson {pearsonr(proxy_a[music], catalogue_a[music])[0]:.3f}"
+    )
+    print(
+        "  for scale: 1 - catalogue energy vs catalogue acousticness, Pearson"
+        f" {pearsonr(1.0 - np.array(energy), catalogue_a)[0]:.3f}"
+        " (the demo audio is synthesised from the row's energy and genre, not the recording)"
+    )
+
+
+def report_speed(clips: list[Clip], repeats: int) -> float:
+    load_before = os.getloadavg()
+    runs = []
+    for run in range(repeats):
+        totals, decodes = [], []
+        for clip in clips:
+            t0 = time.perf_counter()
+            features = F.analyze_file(clip.path)
+            t1 = time.perf_counter()
+            decode_audio(clip.path, sr=SR, max_seconds=60.0)
+            t2 = time.perf_counter()
+            scale = 30.0 / features.duration_s
+            totals.append((t1 - t0) * scale)
+            decodes.append((t2 - t1) * scale)
+        runs.append((statistics.median(totals), statistics.median(decodes), max(totals)))
+        print(
+            f"  run {run + 1}: decode + analysis {runs[-1][0]:.3f} s   decode only"
+            f" {runs[-1][1]:.3f} s   slowest clip {runs[-1][2]:.3f} s"
+        )
+    peaks = []
+    for clip in clips[:: max(1, len(clips) // 20)]:
+        tracemalloc.start()
+        F.analyze_file(clip.path)
+        peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+        tracemalloc.stop()
+    total = statistics.median(r[0] for r in runs)
+    decode = statistics.median(r[1] for r in runs)
+    load_after = os.getloadavg()
+    print("SPEED per 30 s clip, warm process (median over the clips; median of the runs)")
+    print(
+        f"  decode + analysis {total:.3f} s   PyAV decode only {decode:.3f} s"
+        f"   analysis alone {total - decode:.3f} s   ratio total / decode {total / decode:.1f}x"
+    )
+    print(
+        f"  target <= {TARGETS['seconds_per_clip']} s: "
+        + ("met" if total <= TARGETS["seconds_per_clip"] else "NOT MET")
+    )
+    print(
+        f"  peak traced memory while analysing one clip: median {statistics.median(peaks):.0f} MB,"
+        f" max {max(peaks):.0f} MB (tracemalloc, {len(peaks)} clips)"
+    )
+    print(
+        f"  load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}"
+        f" on {os.cpu_count()} CPUs"
+    )
+    return total
+
+
+def report_stages(clips: list[Clip]) -> None:
+    """Which single stage change fixes each error of the 1.0 method, and what it breaks."""
+    librosa = load_librosa()
+    print(
+        "\nSTAGE STUDY (errors of the 1.0 method; a change 'fixes' an error when it makes it exact)"
+    )
+    base = {c.name: profile_key(c.y, c.power) for c in clips}
+    variants: dict[str, dict[str, int | None]] = {}
+    variants["chroma: STFT without tuning"] = {
+        c.name: profile_key(c.y, c.power, "stft") for c in clips
+    }
+    for method in ("cqt-tuned", "cens"):
+        variants[f"chroma: {method}"] = {c.name: profile_key(c.y, None, method) for c in clips}
+    harmonic = {}
+    for c in clips:
+        h, _ = librosa.decompose.hpss(np.sqrt(c.power))
+        harmonic[c.name] = profile_key(c.y, h**2)
+    variants["HPSS: harmonic part only"] = harmonic
+    for profile in K.KEY_PROFILES:
+        if profile != K.PROFILE:
+            variants[f"profile: {profile}"] = {
+                c.name: profile_key(c.y, c.power, profile=profile) for c in clips
+            }
+    variants["segment voting (3 x 10 s)"] = {c.name: _segment_vote(c) for c in clips}
+    variants["key model (out-of-fold)"] = nested_key_predictions(clips)[0]
+
+    errors = [c for c in clips if key_kind(base[c.name], c.label) != "exact"]
+    kinds = Counter(key_kind(base[c.name], c.label) for c in errors)
+    print(f"  key: {len(errors)} errors: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
+    kind_names = [k for k, _ in kinds.most_common()]
+    print(
+        f"    {'change':34s}"
+        + "".join(f"{k[:11]:>12s}" for k in kind_names)
+        + f"{'breaks':>8s}{'MIREX':>7s}"
+    )
+    for label, table in variants.items():
+        fixed = Counter(
+            key_kind(base[c.name], c.label)
+            for c in errors
+            if key_kind(table[c.name], c.label) == "exact"
+        )
+        broken = sum(
+            key_kind(base[c.name], c.label) == "exact"
+            and key_kind(table[c.name], c.label) != "exact"
+            for c in clips
+        )
+        score = mirex([key_kind(table[c.name], c.label) for c in clips])
+        print(
+            f"    {label:34s}"
+            + "".join(f"{fixed[k]:>12d}" for k in kind_names)
+            + f"{broken:>8d}{score:7.3f}"
+        )
+
+    tempo_variants = {}
+    for start in (80.0, 100.0, 140.0):
+        tempo_variants[f"tracker prior {start:.0f} BPM"] = {
+            c.name: _tracker_bpm(c.onset, start) for c in clips
+        }
+    mel = {}
+    for c in clips:
+        envelope = librosa.onset.onset_strength(
+            S=librosa.power_to_db(librosa.feature.melspectrogram(S=c.power, sr=SR)),
+            sr=SR,
+            hop_length=HOP,
+        )
+        mel[c.name] = _tracker_bpm(envelope, 120.0)
+    tempo_variants["onset: log-mel flux"] = mel
+    tempo_variants["metrical check (in use)"] = {c.name: c.tempo.bpm for c in clips}
+    t_errors = [c for c in clips if not tempo_hits(c.tempo.tracker_bpm, c.bpm)[1]]
+    t_kinds = Counter(tempo_kind(c.tempo.tracker_bpm, c.bpm) for c in t_errors)
+    print(
+        f"  tempo: {len(t_errors)} Acc2 errors: "
+        + ", ".join(f"{k} {v}" for k, v in t_kinds.items())
+    )
+    print(f"    {'change':34s}{'fixes':>8s}{'breaks':>8s}{'Acc1':>7s}{'Acc2':>7s}")
+    for label, table in tempo_variants.items():
+        fixed = sum(tempo_hits(table[c.name], c.bpm)[1] for c in t_errors)
+        broken = sum(
+            tempo_hits(c.tempo.tracker_bpm, c.bpm)[1] and not tempo_hits(table[c.name], c.bpm)[1]
+            for c in clips
+        )
+        hits = [tempo_hits(table[c.name], c.bpm) for c in clips]
+        print(
+            f"    {label:34s}{fixed:>8d}{broken:>8d}{np.mean([h[0] for h in hits]):7.3f}"
+            f"{np.mean([h[1] for h in hits]):7.3f}"
+        )
+
+
+def _segment_vote(clip: Clip) -> int | None:
+    """Majority of the 1.0 method's key on three thirds of the clip; the whole clip breaks ties."""
+    third = clip.y.size // 3
+    votes = Counter(profile_key(clip.y[i * third : (i + 1) * third]) for i in range(3))
+    key, count = votes.most_common(1)[0]
+    return key if count >= 2 else profile_key(clip.y, clip.power)
+
+
+def _tracker_bpm(onset: np.ndarray, start_bpm: float) -> float | None:
+    _, beats = load_librosa().beat.beat_track(
+        onset_envelope=onset, sr=SR, hop_length=HOP, start_bpm=start_bpm
+    )
+    times = np.asarray(beats, dtype=np.float64) / (SR / HOP)
+    return T._fitted_bpm(times)
+
+
+def write_model(clips: list[Clip], summary: dict[str, float]) -> None:
+    l2, scores = choose_l2(clips, list(range(FOLDS)))
+    folders = sorted({c.path.parent.name for c in clips})
+    model = K.fit_key_model([c.rotated for c in clips], [c.label for c in clips], l2=l2)
+    text = model.to_json(
+        written_by="bench/bench_audio.py --write-model",
+        trained_on=f"{len(clips)} POP909 dev clips ({', '.join(folders)})",
+        features_version=F.FEATURES_VERSION,
+        l2_cv_mirex={f"{k:g}": round(v, 4) for k, v in scores.items()},
+        nested_cv_mirex=round(summary["mirex"], 4),
+    )
+    K.KEY_MODEL_PATH.write_text(text)
+    print(
+        f"\nwrote {K.KEY_MODEL_PATH.relative_to(REPO)}"
+        f" (L2 {l2:g}, fitted on all {len(clips)} clips)"
+    )
 
 
 def main() -> int:
-    root = data_dir()
-    truth_path = root / "truth.json"
-    if not truth_path.exists():
-        print(f"no truth.json in {root}: pass the dev-set folder as the first argument")
-        return 2
-    truth: dict[str, dict] = json.loads(truth_path.read_text())
-    names = sorted(truth)
-    librosa = F._librosa()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dirs", nargs="*", help="dev-set folders, each with a truth.json")
+    parser.add_argument("--repeats", type=int, default=3, help="timing runs (default 3)")
+    parser.add_argument("--stages", action="store_true", help="run the stage study too")
+    parser.add_argument("--write-model", action="store_true", help="refit key_model.json")
+    args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
 
+    clips = load_clips(data_dirs(args))
     started = time.perf_counter()
     F.warm_up()
     print(f"warm-up (numba compile or cache load): {time.perf_counter() - started:.1f} s")
-    print(f"{len(names)} clips from {root}\n")
-
-    decode_times, analysis_times, durations = [], [], []
-    samples: dict[str, np.ndarray] = {}
-    results: dict[str, F.AudioFeatures] = {}
-    for name in names:
-        path = root / name
-        t0 = time.perf_counter()
-        y = decode_audio(path, sr=F.SR, max_seconds=60.0)
-        t1 = time.perf_counter()
-        results[name] = F.analyze_samples(y, F.SR)
-        t2 = time.perf_counter()
-        samples[name] = y
-        durations.append(y.size / F.SR)
-        decode_times.append((t1 - t0) * 30.0 / durations[-1])
-        analysis_times.append((t2 - t1) * 30.0 / durations[-1])
-
-    # --- tempo
-    acc1 = acc2 = 0
-    misses = []
-    for name in names:
-        hit1, hit2 = tempo_hits(results[name].tempo_bpm, truth[name]["bpm"])
-        acc1 += hit1
-        acc2 += hit2
-        if not hit2:
-            misses.append(f"{name}: {results[name].tempo_bpm:.1f} vs {truth[name]['bpm']}")
-    n = len(names)
-    print("TEMPO (beat_track + line fit of the beat times)")
-    print(f"  Acc1 {acc1 / n:.3f} ({acc1}/{n})   Acc2 {acc2 / n:.3f} ({acc2}/{n})", end="")
-    print(
-        f"   target Acc2 >= {TARGETS['acc2']}: {'met' if acc2 / n >= TARGETS['acc2'] else 'MISSED'}"
-    )
-    if misses:
-        print("  Acc2 misses: " + "; ".join(misses))
-    errors = [
-        abs(results[m].tempo_bpm / (truth[m]["bpm"] * f) - 1.0)
-        for m in names
-        for f in (1.0, 0.5, 2.0, 1 / 3, 3.0)
-        if results[m].tempo_bpm and abs(results[m].tempo_bpm / (truth[m]["bpm"] * f) - 1.0) <= 0.04
-    ]
-    if errors:
-        print(f"  mean / max relative error where right: {np.mean(errors):.2%} / {max(errors):.2%}")
-    candidates_hit = sum(
-        any(
-            tempo_hits(c, truth[m]["bpm"])[0]
-            for c in [results[m].tempo_bpm or 0.0, *results[m].tempo_candidates]
-        )
-        for m in names
-    )
-    print(f"  truth within 4 % of the tempo or one of its candidates: {candidates_hit}/{n}")
-
-    print("\n  onset function comparison (same beat tracker and fit):")
-    onset_functions = {
-        "log-power STFT flux (chosen)": lambda p: librosa.onset.onset_strength(
-            S=librosa.power_to_db(p), sr=F.SR, hop_length=F.HOP
-        ),
-        "log-mel flux (librosa default)": lambda p: librosa.onset.onset_strength(
-            S=librosa.power_to_db(librosa.feature.melspectrogram(S=p, sr=F.SR)),
-            sr=F.SR,
-            hop_length=F.HOP,
-        ),
-    }
-    powers = {
-        m: np.abs(librosa.stft(samples[m], n_fft=F.N_FFT, hop_length=F.HOP)) ** 2 for m in names
-    }
-    for label, onset in onset_functions.items():
-        hits = [tempo_hits(F.estimate_tempo(onset(powers[m])).bpm, truth[m]["bpm"]) for m in names]
-        print(
-            f"    {label:32s} Acc1 {sum(h[0] for h in hits) / n:.3f}"
-            f"   Acc2 {sum(h[1] for h in hits) / n:.3f}"
-        )
-
-    # --- key
-    scores = [
-        mirex_score(results[m].key, results[m].mode, truth[m]["key"], truth[m]["mode"])
-        for m in names
-    ]
-    exact = sum(s == 1.0 for s in scores)
-    mirex = float(np.mean(scores))
-    print(f"\nKEY ({F.KEY_CHROMA} chroma + {F.KEY_PROFILE} profile)")
-    print(f"  exact {exact / n:.3f} ({exact}/{n})   MIREX {mirex:.3f}", end="")
-    print(
-        f"   target MIREX >= {TARGETS['mirex']}: {'met' if mirex >= TARGETS['mirex'] else 'MISSED'}"
-    )
-    kinds: dict[float, int] = {}
-    for s in scores:
-        kinds[s] = kinds.get(s, 0) + 1
-    labels = {1.0: "exact", 0.5: "fifth", 0.3: "relative", 0.2: "parallel", 0.0: "other"}
-    print("  " + ", ".join(f"{labels[k]} {v}" for k, v in sorted(kinds.items(), reverse=True)))
-    right = [results[m].key_confidence for m, s in zip(names, scores, strict=True) if s == 1.0]
-    wrong = [results[m].key_confidence for m, s in zip(names, scores, strict=True) if s < 1.0]
-    if right and wrong:
-        print(
-            f"  median key_confidence when exact {statistics.median(right):.2f}, "
-            f"when not {statistics.median(wrong):.2f}"
-        )
-
-    ratio = 2.0 ** (DETUNE_CENTS / 1200.0)
-    detuned = {m: librosa.resample(samples[m], orig_sr=F.SR * ratio, target_sr=F.SR) for m in names}
-    for label, clips, methods in (
-        ("as rendered (A = 440 Hz)", samples, F.CHROMA_METHODS),
-        (
-            f"sped up by {DETUNE_CENTS:.0f} cents",
-            detuned,
-            ("stft", "stft-tuned", "cqt", "cqt-tuned"),
-        ),
-    ):
-        print(f"\n  key methods, MIREX score / exact count, {label}:")
-        print("    " + f"{'chroma':12s}" + "".join(f"{p:>19s}" for p in F.KEY_PROFILES))
-        for method in methods:
-            chromas = [F.chroma_vector(clips[m], F.SR, method) for m in names]
-            cells = []
-            for profile in F.KEY_PROFILES:
-                keyed = [F.estimate_key(c, profile) for c in chromas]
-                s = [
-                    mirex_score(k.key, k.mode, truth[m]["key"], truth[m]["mode"])
-                    for k, m in zip(keyed, names, strict=True)
-                ]
-                marker = "*" if (method, profile) == (F.KEY_CHROMA, F.KEY_PROFILE) else " "
-                cells.append(f"{np.mean(s):.3f} / {sum(x == 1.0 for x in s):2d}{marker}")
-            print("    " + f"{method:12s}" + "".join(f"{c:>19s}" for c in cells))
-
-    # --- speed
-    analysis = statistics.median(analysis_times)
-    decode = statistics.median(decode_times)
-    print("\nSPEED per 30 s of audio (median over the clips, warm process)")
-    print(f"  analysis {analysis:.3f} s   PyAV decode only {decode:.3f} s", end="")
-    print(f"   ratio analysis / decode {analysis / decode:.1f}x")
-    total = analysis + decode
-    print(f"  decode + analysis {total:.3f} s   target <= {TARGETS['seconds_per_30s']} s: ", end="")
-    print("met" if total <= TARGETS["seconds_per_30s"] else "MISSED")
+    print(f"{len(clips)} clips from {', '.join(str(d) for d in data_dirs(args))}\n")
+    prepare(clips)
+    summary = report_accuracy(clips)
+    if args.write_model:
+        write_model(clips, summary)
+    if args.stages:
+        report_stages(clips)
+    report_acousticness()
+    print()
+    report_speed(clips, args.repeats)
     return 0
 
 

@@ -2,11 +2,12 @@
 
 Pure analysis on numpy arrays (no ORM, no Django): `analyze_samples` takes mono samples,
 `analyze_file` decodes a file with PyAV first. One magnitude STFT (2048 / 512 at 22.05 kHz) feeds
-the onset envelope, chroma, RMS, centroid and flatness, so a 30 s clip costs about a tenth of a
-second once numba has compiled (`warm_up`).
+the onset envelope, the upper half of the pitch spectrogram, RMS, centroid and flatness, so a
+30 s clip costs about a tenth of a second once numba has compiled (`warm_up`). Tempo lives in
+`tempo.py`, key in `key.py` (with the key model's weights in key_model.json).
 
-How each number is measured, and the dev-set comparison behind the tempo and key methods, is in
-docs/audio-analysis.md; `bench/bench_audio.py` reproduces the comparison.
+How each number is measured, and the dev-set cross-validation behind the tempo and key methods,
+is in docs/audio-analysis.md; `bench/bench_audio.py` reproduces it.
 """
 
 from __future__ import annotations
@@ -17,79 +18,35 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from music.features.common import FRAME_RATE, HOP, N_FFT, SR, load_librosa
+from music.features.key import (
+    KeyEstimate,
+    estimate_key,
+    key_evidence,
+    pitch_spectrogram,
+    shipped_key_model,
+)
+from music.features.tempo import TempoEstimate, estimate_tempo
 from musicrec.core.audio import decode_audio
 from musicrec.core.descriptors import PITCH_CLASSES, moods_from_valence_arousal
 
+__all__ = [
+    "FEATURES_VERSION",
+    "MIN_SECONDS",
+    "PITCH_CLASSES",
+    "SR",
+    "AudioFeatures",
+    "analyze_file",
+    "analyze_samples",
+    "estimate_key",
+    "warm_up",
+]
+
 # Bump when any measurement or mapping changes, so stored features can be recomputed.
-FEATURES_VERSION = "1.0"
-
-SR = 22050
-N_FFT = 2048
-HOP = 512
-FRAME_RATE = SR / HOP  # onset-envelope frames per second
-
-# Key profiles (major, minor), index 0 = tonic. Sources: Krumhansl & Kessler (1982) probe-tone
-# ratings; Temperley (1999) "What's key for key?"; Temperley's MIREX 2005 profiles (note
-# frequencies in the Kostka-Payne corpus, the ones he proposed for audio); Albrecht & Shanahan
-# (2013) corpus profiles; Faraldo et al. (2016) edma (electronic dance music) and bgate
-# (Beatport) profiles as published in Essentia.
-KEY_PROFILES: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
-    "krumhansl": (
-        (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88),
-        (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17),
-    ),
-    "temperley": (
-        (5.0, 2.0, 3.5, 2.0, 4.5, 4.0, 2.0, 4.5, 2.0, 3.5, 1.5, 4.0),
-        (5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 1.5, 4.0),
-    ),
-    "temperley2005": (
-        (0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400),
-        (0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330),
-    ),
-    "albrecht-shanahan": (
-        (0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.080, 0.008, 0.081),
-        (0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052),
-    ),
-    "bgate": (
-        (1.00, 0.00, 0.42, 0.00, 0.53, 0.37, 0.00, 0.77, 0.00, 0.38, 0.21, 0.30),
-        (1.00, 0.00, 0.36, 0.39, 0.00, 0.38, 0.00, 0.74, 0.27, 0.00, 0.42, 0.23),
-    ),
-    "edma": (
-        (1.0, 0.2875, 0.5020, 0.4048, 0.6050, 0.5614, 0.3205, 0.7966, 0.3159, 0.4506, 0.4202,
-         0.3889),
-        (1.0, 0.3096, 0.4415, 0.5827, 0.3262, 0.4948, 0.2889, 0.7804, 0.4328, 0.2903, 0.5331,
-         0.3217),
-    ),
-}  # fmt: skip
-CHROMA_METHODS: tuple[str, ...] = ("stft", "stft-tuned", "cqt", "cqt-tuned", "cens")
-# Chosen on the POP909 dev set (docs/audio-analysis.md): Temperley's 2005 audio profiles were the
-# best and the most stable profile across every STFT chroma variant, and tuning estimation keeps
-# sped-up or detuned uploads (common on TikTok) on the right semitone.
-KEY_CHROMA = "stft-tuned"
-KEY_PROFILE = "temperley2005"
+# 1.1: key from the learned key model, tempo checked for its metrical level (issue 12).
+FEATURES_VERSION = "1.1"
 
 MIN_SECONDS = 1.0  # below this there is not enough signal for tempo or key
-
-
-@dataclass
-class TempoEstimate:
-    bpm: float | None
-    candidates: list[float]
-    confidence: float
-    beat_times: np.ndarray
-    # onset-envelope autocorrelation at the beat period: how strongly the audio pulses at it
-    pulse: float = 0.0
-
-
-@dataclass
-class KeyEstimate:
-    key: str | None
-    mode: str | None
-    confidence: float
-    # correlation of the chroma with the best major and the best minor key: their difference is
-    # how "major" the harmony sounds, which valence uses
-    major_score: float = 0.0
-    minor_score: float = 0.0
 
 
 @dataclass
@@ -140,7 +97,7 @@ def analyze_file(path: str | os.PathLike, *, max_seconds: float | None = 60.0) -
 
 def analyze_samples(y: np.ndarray, sr: int) -> AudioFeatures:
     """All features of mono samples `y` at `sr` Hz (resampled to 22.05 kHz first if needed)."""
-    librosa = _librosa()
+    librosa = load_librosa()
     y = np.ascontiguousarray(np.asarray(y, dtype=np.float32).reshape(-1))
     if sr != SR:
         y = librosa.resample(y, orig_sr=sr, target_sr=SR)
@@ -155,7 +112,7 @@ def analyze_samples(y: np.ndarray, sr: int) -> AudioFeatures:
     # dev-set comparison.
     onset_env = librosa.onset.onset_strength(S=librosa.power_to_db(power), sr=SR, hop_length=HOP)
     tempo = estimate_tempo(onset_env)
-    key = estimate_key(chroma_vector(y, SR, KEY_CHROMA, power=power), KEY_PROFILE)
+    key = shipped_key_model().estimate(key_evidence(pitch_spectrogram(y, power)))
     return _describe(duration, tempo, key, _measure(y, magnitude, onset_env, tempo))
 
 
@@ -168,128 +125,6 @@ def warm_up() -> None:
     from musicrec.core.synth import render_music
 
     analyze_samples(render_music(bpm=120, key="C", mode="major", seconds=4.0, sr=SR), SR)
-
-
-# --- Tempo -------------------------------------------------------------------------------------
-
-
-def estimate_tempo(onset_env: np.ndarray) -> TempoEstimate:
-    """Tempo from librosa's dynamic-programming beat tracker, refined by a line fit of the beats.
-
-    librosa's own tempo is quantised to its tempogram bins (117.45, 123.05, 129.2 ...); the slope
-    of beat time against beat index is the average beat period the tracker actually settled on,
-    accurate to a few hundredths of a BPM on steady music. `onset_env` is at SR / HOP frames
-    per second.
-    """
-    librosa = _librosa()
-    _, beats = librosa.beat.beat_track(onset_envelope=onset_env, sr=SR, hop_length=HOP)
-    times = np.asarray(beats, dtype=np.float64) / FRAME_RATE
-    if times.size < 4:
-        return TempoEstimate(None, [], 0.0, times)
-    period = float(np.polyfit(np.arange(times.size), times, 1)[0])
-    if not math.isfinite(period) or period <= 0:
-        return TempoEstimate(None, [], 0.0, times)
-    bpm = 60.0 / period
-
-    autocorr = _autocorrelation(onset_env)
-
-    def salience(candidate_bpm: float) -> float:
-        """Onset-envelope autocorrelation at that beat period (best within +-3 %)."""
-        lag = 60.0 * FRAME_RATE / candidate_bpm
-        low, high = int(math.floor(lag * 0.97)), int(math.ceil(lag * 1.03)) + 1
-        if low < 1 or high > autocorr.size:
-            return 0.0
-        return float(autocorr[low:high].max())
-
-    pulse = salience(bpm)
-    intervals = np.diff(times)
-    spread = float(np.std(intervals) / np.mean(intervals))
-    regularity = float(np.clip(1.0 - spread / 0.15, 0.0, 1.0))
-    confidence = float(np.clip(pulse / 0.6, 0.0, 1.0) * regularity)
-
-    candidates = [bpm / 2.0, bpm * 2.0]
-    for ratio in (2.0 / 3.0, 1.5):
-        other = salience(bpm * ratio)
-        if other > 0.1 and other >= 0.5 * pulse:
-            candidates.append(bpm * ratio)
-    candidates = [c for c in candidates if 30.0 <= c <= 300.0]
-    return TempoEstimate(bpm, candidates, confidence, times, max(0.0, pulse))
-
-
-def _autocorrelation(envelope: np.ndarray) -> np.ndarray:
-    """Autocorrelation of the mean-removed envelope, 1 at lag 0 (up to 4 s of lag)."""
-    x = envelope - envelope.mean()
-    n = x.size
-    size = 1 << int(math.ceil(math.log2(2 * n)))
-    spectrum = np.fft.rfft(x, size)
-    ac = np.fft.irfft(spectrum * np.conj(spectrum), size)[: min(n, int(4 * FRAME_RATE))]
-    return ac / ac[0] if ac[0] > 0 else np.zeros_like(ac)
-
-
-# --- Key ---------------------------------------------------------------------------------------
-
-
-def chroma_vector(
-    y: np.ndarray, sr: int, method: str = KEY_CHROMA, *, power: np.ndarray | None = None
-) -> np.ndarray:
-    """The clip's mean 12-bin chroma by one of CHROMA_METHODS (pass `power` to reuse an STFT)."""
-    librosa = _librosa()
-    if method in ("stft", "stft-tuned"):
-        if power is None:
-            power = np.abs(librosa.stft(y, n_fft=N_FFT, hop_length=HOP)) ** 2
-        tuning = None if method == "stft-tuned" else 0.0
-        chroma = librosa.feature.chroma_stft(S=power, sr=sr, n_fft=N_FFT, tuning=tuning)
-    elif method in ("cqt", "cqt-tuned"):
-        tuning = None if method == "cqt-tuned" else 0.0
-        chroma = librosa.feature.chroma_cqt(y=y, sr=sr, hop_length=HOP, tuning=tuning)
-    elif method == "cens":
-        chroma = librosa.feature.chroma_cens(y=y, sr=sr, hop_length=HOP)
-    else:
-        raise ValueError(f"unknown chroma method {method!r}; choose from {CHROMA_METHODS}")
-    return chroma.mean(axis=1)
-
-
-def estimate_key(chroma: np.ndarray, profile: str = KEY_PROFILE) -> KeyEstimate:
-    """The key whose rotated profile correlates best with the chroma (Krumhansl-Schmuckler).
-
-    Confidence combines how well the best key fits (its correlation) with how far it stands
-    above the runner-up (usually the relative or a fifth-related key), so "clearly in some key"
-    and "C major or A minor, can't tell" read differently. It ranks; it is not a probability.
-    """
-    chroma = np.asarray(chroma, dtype=np.float64)
-    if chroma.shape != (12,) or not np.any(chroma > 0) or np.ptp(chroma) == 0:
-        return KeyEstimate(None, None, 0.0)
-    major, minor = (np.asarray(p, dtype=np.float64) for p in KEY_PROFILES[profile])
-    scores = np.concatenate(
-        [_rotated_correlations(chroma, major), _rotated_correlations(chroma, minor)]
-    )
-    best = int(np.argmax(scores))
-    tonic, mode = best % 12, ("major" if best < 12 else "minor")
-    ranked = np.sort(scores)[::-1]
-    margin = float(ranked[0] - ranked[1])
-    fit = float(np.clip(ranked[0], 0.0, 1.0))
-    confidence = fit * (1.0 - math.exp(-margin / 0.08))
-    return KeyEstimate(
-        PITCH_CLASSES[tonic], mode, confidence, float(scores[:12].max()), float(scores[12:].max())
-    )
-
-
-def _rotated_correlations(chroma: np.ndarray, profile: np.ndarray) -> np.ndarray:
-    """Pearson correlation of the chroma with the profile rotated to each of the 12 tonics."""
-    rotations = np.stack([np.roll(profile, k) for k in range(12)])
-    rotations = rotations - rotations.mean(axis=1, keepdims=True)
-    rotations /= np.linalg.norm(rotations, axis=1, keepdims=True)
-    centred = chroma - chroma.mean()
-    return rotations @ (centred / np.linalg.norm(centred))
-
-
-def _librosa():
-    """librosa, imported on first use: its import costs seconds a web process need not pay."""
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(repo, ".cache", "numba"))
-    import librosa
-
-    return librosa
 
 
 # --- Measurements ------------------------------------------------------------------------------
@@ -316,14 +151,14 @@ class Measurements:
 def _measure(
     y: np.ndarray, magnitude: np.ndarray, onset_env: np.ndarray, tempo: TempoEstimate
 ) -> Measurements:
-    librosa = _librosa()
+    librosa = load_librosa()
     mel = librosa.feature.melspectrogram(S=magnitude**2, sr=SR, n_mels=24, fmin=100.0, fmax=4000.0)
     rms = librosa.feature.rms(S=magnitude, frame_length=N_FFT)[0]
     rms_mean = float(rms.mean())
     loud = float(np.percentile(rms, 95))
-    centroid = librosa.feature.spectral_centroid(S=magnitude, sr=SR)[0]
+    centroid = _spectral_centroid(magnitude)
     flatness = librosa.feature.spectral_flatness(S=magnitude)[0]
-    zcr = librosa.feature.zero_crossing_rate(y, frame_length=N_FFT, hop_length=HOP)[0]
+    zcr = _zero_crossing_rate(y)
     onsets = librosa.onset.onset_detect(onset_envelope=onset_env, sr=SR, hop_length=HOP)
     weights = rms / rms.sum()  # spectral shape of the audible frames, not of the silences
     return Measurements(
@@ -340,6 +175,25 @@ def _measure(
         zcr_variation=float(zcr.std() / zcr.mean()) if zcr.mean() > 0 else 0.0,
         syllabic_modulation=_syllabic_modulation(mel),
     )
+
+
+def _spectral_centroid(magnitude: np.ndarray) -> np.ndarray:
+    """Per-frame spectral centroid (Hz), as librosa's, in float32 to keep it cheap."""
+    freqs = np.fft.rfftfreq(N_FFT, 1.0 / SR).astype(magnitude.dtype)
+    total = magnitude.sum(axis=0)
+    centroid = np.zeros(magnitude.shape[1], dtype=np.float64)
+    np.divide(freqs @ magnitude, total, out=centroid, where=total > 0)
+    return centroid
+
+
+def _zero_crossing_rate(y: np.ndarray) -> np.ndarray:
+    """librosa's zero_crossing_rate (centred N_FFT frames, hop HOP, |y| <= 1e-10 counted as 0),
+    from one cumulative sum instead of a framed copy of the signal: the same values, 4x faster."""
+    padded = np.pad(y, N_FFT // 2, mode="edge")
+    negative = np.signbit(np.where(np.abs(padded) <= 1e-10, 0.0, padded))
+    crossings = np.concatenate([[0], np.cumsum(negative[1:] != negative[:-1])])
+    starts = np.arange(1 + (padded.size - N_FFT) // HOP) * HOP
+    return (crossings[starts + N_FFT - 1] - crossings[starts]) / N_FFT
 
 
 def _syllabic_modulation(mel: np.ndarray) -> float:
@@ -441,9 +295,7 @@ def _describe(
         + 0.25 * _tempo_preference(tempo.bpm)
         + 0.1 * flux
     )
-    majorness = 0.5
-    if key.mode is not None:
-        majorness = float(1.0 / (1.0 + math.exp(-(key.major_score - key.minor_score) / 0.05)))
+    majorness = key.major_probability if key.mode is not None else 0.5
     valence = 0.4 * majorness + 0.2 * bright + 0.2 * speed + 0.2 * energy
     arousal = 0.6 * energy + 0.25 * speed + 0.15 * density
     acousticness = (
