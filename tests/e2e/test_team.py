@@ -161,3 +161,27 @@ def test_marketer_is_refused_the_admin_and_curator_actions(
                             headers={"X-CSRFToken": csrf})  # fmt: skip
     assert api.status == 403
     assert not Job.objects.filter(retry_of=failed).exists()
+
+
+def test_marketer_over_the_recommend_limit_reads_why_in_the_brief(
+    page: Page, live_server, django_user_model, settings
+):
+    from django.core.cache import cache
+
+    # The live server runs in this process: the rate set here is the one it applies.
+    settings.API_THROTTLE_RATES = {"analyze-tiktok": None, "analyze": None, "recommend": "1/hour"}
+    cache.clear()
+    make_catalogue(per_kind=3)
+    creator = make_creator("lunamoves", "dance-pop")
+    log_in(page, live_server, django_user_model)
+    page.goto(f"{live_server.url}/recommendations/creator/{creator.pk}/")
+    page.get_by_label("How many").fill("3")
+    page.get_by_role("button", name="Recommend music").click()
+    expect(page.locator(".rec-card")).to_have_count(3)
+    # The second run is over the limit: htmx swaps the 429's brief form, reason included.
+    page.get_by_role("button", name="Recommend music").click()
+    expect(page.locator("#brief-form [role=alert]")).to_contain_text(
+        "Limit reached: recommendation runs are limited to 1 per hour for each user."
+    )
+    expect(page.locator(".rec-card")).to_have_count(3)  # the first run's results stay
+    cache.clear()
