@@ -228,7 +228,7 @@ def video_row(video: Video, start: datetime | None, end: datetime | None) -> dic
 def views_chart(points: Iterable[dict[str, Any]], metrics: dict[str, Any]) -> dict[str, Any] | None:
     """Views per video by posting date, with the window's median and the viral threshold drawn
     as lines; `points` are {posted_at, views, caption} of the dated videos with views, oldest
-    first (`selectors.author_views_points`). None when there is none."""
+    first (`videos.selectors.video_views_points`). None when there is none."""
     points = list(points)
     if not points:
         return None

@@ -33,7 +33,6 @@ from music.models import Music, MusicFeatures, MusicSource
 from musicrec.core.descriptors import Descriptor, Label
 from musicrec.core.models import AnalysisStatus, Platform
 from musicrec.core.relations import related_or_none
-from videos import selectors as video_selectors
 from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSource
 
 # Freshest row first: never-scraped rows (no date) last, then the newest row.
@@ -119,22 +118,26 @@ def author_list(
     return queryset
 
 
+def _every_account() -> Prefetch:
+    return Prefetch(
+        "sources", queryset=AuthorSource.objects.order_by("platform", *LATEST_SCRAPE_FIRST)
+    )
+
+
 def author_detail_list() -> QuerySet[Author]:
     """`author_list` rows with every account and the full stored analysis loaded."""
-    return (
-        author_list(ordering=None)
-        .select_related("analysis")
-        .prefetch_related(
-            Prefetch(
-                "sources",
-                queryset=AuthorSource.objects.order_by("platform", *LATEST_SCRAPE_FIRST),
-            )
-        )
-    )
+    return author_list(ordering=None).select_related("analysis").prefetch_related(_every_account())
 
 
 def author_get(author_id: int) -> Author | None:
     return author_detail_list().filter(pk=author_id).first()
+
+
+def author_page_get(author_id: int) -> Author | None:
+    """One author as their dashboard page reads them: every account and the stored analysis,
+    without the list's annotations (their subqueries cost more to build than to run)."""
+    queryset = Author.objects.select_related("analysis").prefetch_related(_every_account())
+    return queryset.filter(pk=author_id).first()
 
 
 def author_get_by_handle(handle: str) -> Author | None:
@@ -160,26 +163,6 @@ def author_get_by_handle(handle: str) -> Author | None:
 
 
 # --- the creator page ---------------------------------------------------------------------------
-
-
-def author_video_rows(author_id: int) -> QuerySet[Video]:
-    """The creator page's video table, newest first: `video_list` rows (post figures, content
-    analysis) with each video's sounds, primary first. The page slices it, so a creator with
-    thousands of videos costs one page of rows: a count, the page, its sounds."""
-    links = VideoMusic.objects.select_related("music").order_by("-is_primary", "pk")
-    return video_selectors.video_list(author_id=author_id).prefetch_related(
-        Prefetch("music_links", queryset=links)
-    )
-
-
-def author_views_points(author_id: int) -> QuerySet[Video]:
-    """Every dated video of the creator with its post's views, oldest first, as bare values
-    (posted_at, views, caption): the views chart's points, one light query."""
-    return (
-        video_selectors.video_list(author_id=author_id, ordering=("posted_at", "pk"))
-        .filter(posted_at__isnull=False, views__isnull=False)
-        .values("posted_at", "views", "caption")
-    )
 
 
 def author_track_pages(

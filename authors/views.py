@@ -30,6 +30,7 @@ from musicrec.core.descriptors import CATEGORIES
 from musicrec.core.models import Job
 from musicrec.csv_export import csv_download
 from musicrec.platforms.tiktok import ScrapeError
+from videos import selectors as video_selectors
 
 LIST_PAGE_SIZE = 25
 VIDEO_PAGE_SIZE = 50
@@ -102,7 +103,7 @@ def _creators(request: HttpRequest, base: QuerySet[Author]) -> tuple[str, Author
 @permission_required(roles.VIEW_CREATORS, raise_exception=True)
 def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
     """One creator: profile header, every stored figure with its formula, charts, videos."""
-    author = selectors.author_get(author_id)
+    author = selectors.author_page_get(author_id)
     if author is None:
         raise Http404("No such creator.")
     analysis = presentation.stored_analysis(author)
@@ -114,9 +115,8 @@ def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
         presentation.iso_datetime(window.get("window_end")),
     )
     # The database pages the videos: one page of rows, whatever the creator's count.
-    video_page = Paginator(selectors.author_video_rows(author.pk), VIDEO_PAGE_SIZE).get_page(
-        request.GET.get("vpage")
-    )
+    rows = video_selectors.video_table_rows(author_id=author.pk)
+    video_page = Paginator(rows, VIDEO_PAGE_SIZE).get_page(request.GET.get("vpage"))
     video_page.object_list = [
         presentation.video_row(video, window_start, window_end) for video in video_page.object_list
     ]
@@ -138,7 +138,9 @@ def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
         # Without videos in the window only reach and growth mean anything: the rest is hidden.
         "per_video": bool(window.get("videos_analysed")),
         **(presentation.analysis_sections(metrics, track_pages) if analysis else {}),
-        "views_chart": presentation.views_chart(selectors.author_views_points(author.pk), metrics),
+        "views_chart": presentation.views_chart(
+            video_selectors.video_views_points(author_id=author.pk), metrics
+        ),
         "genre_chart": presentation.genre_chart(metrics),
     }
     return render(request, "authors/detail.html", context)

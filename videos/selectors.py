@@ -113,6 +113,33 @@ def video_detail_list() -> QuerySet[Video]:
     )
 
 
+def video_table_rows(*, author_id: int) -> QuerySet[Video]:
+    """One author's videos as their table lists them, newest first: the content analysis
+    joined, the sounds (primary first) prefetched, and only the post figures a row shows
+    annotated (post_url, views, engagement as in `video_list`). Each annotation is a subquery
+    Django compiles on every request; the table pays for three, not eight."""
+    links = VideoMusic.objects.select_related("music").order_by("-is_primary", "pk")
+    return (
+        Video.objects.filter(author_id=author_id)
+        .select_related("content_analysis")
+        .annotate(post_url=_post_value("url"), views=_post_value("views"), engagement=_engagement())
+        .prefetch_related(Prefetch("music_links", queryset=links))
+        .order_by(*DEFAULT_ORDERING)
+    )
+
+
+def video_views_points(*, author_id: int) -> QuerySet[Video]:
+    """Every dated video of the author with its post's views, oldest first, as bare values
+    (posted_at, views, caption): the points of a views chart, in one light query."""
+    return (
+        Video.objects.filter(author_id=author_id, posted_at__isnull=False)
+        .annotate(views=_post_value("views"))
+        .filter(views__isnull=False)
+        .order_by("posted_at", "pk")
+        .values("posted_at", "views", "caption")
+    )
+
+
 def video_get(video_id: int) -> Video | None:
     """One video as the detail view shows it, or None."""
     return video_detail_list().filter(pk=video_id).first()

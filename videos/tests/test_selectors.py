@@ -113,3 +113,43 @@ def test_video_analyze_many_costs_a_fixed_number_of_queries_per_video(
     with django_assert_num_queries(3 + 3 * count):
         summary = video_analyze_many(video_ids=[v.pk for v in videos], analyze_authors=False)
     assert summary.done == count
+
+
+NO_COUNTS = {name: None for name in ("views", "likes", "comments", "shares", "saves")}
+
+
+def test_video_table_rows_show_the_list_figures_newest_first(django_assert_num_queries) -> None:
+    videos = make_videos(3)
+    author = videos[0].author
+    for video in videos[1:]:
+        video.author = author
+        video.save()
+    undated = VideoFactory(author=author, posted_at=None)
+    VideoSourceFactory(video=undated, **NO_COUNTS)
+    listed = {v.pk: v for v in selectors.video_list(author_id=author.pk)}
+    with django_assert_num_queries(2):  # the videos (+ post figures, analysis), their sounds
+        rows = list(selectors.video_table_rows(author_id=author.pk))
+    assert [r.pk for r in rows] == [v.pk for v in selectors.video_list(author_id=author.pk)]
+    assert rows[-1].pk == undated.pk  # undated last
+    for row in rows:
+        same = listed[row.pk]
+        assert (row.post_url, row.views, row.engagement) == (
+            same.post_url,
+            same.views,
+            same.engagement,
+        )
+        assert [link.music_id for link in row.music_links.all()] == [
+            link.music_id for link in same.music_links.order_by("-is_primary", "pk")
+        ]
+
+
+def test_video_views_points_are_the_dated_videos_with_views_oldest_first() -> None:
+    author = VideoFactory().author
+    now = timezone.now()
+    older = VideoSourceFactory(video__author=author, video__posted_at=now - timedelta(days=3))
+    newer = VideoSourceFactory(video__author=author, video__posted_at=now - timedelta(days=1))
+    VideoSourceFactory(video__author=author, video__posted_at=None, views=5)  # undated
+    VideoSourceFactory(video__author=author, **NO_COUNTS)  # no views
+    points = list(selectors.video_views_points(author_id=author.pk))
+    assert [p["views"] for p in points] == [older.views, newer.views]
+    assert set(points[0]) == {"posted_at", "views", "caption"}
