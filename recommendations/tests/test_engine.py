@@ -35,6 +35,7 @@ from recommendations.engine import (
 from recommendations.reference import prepare_reference, score_reference_loop
 from recommendations.targets import TIER_LEAN, parse_note, tempo_range_error
 from recommendations.usage import relative_performance
+from recommendations.weights import CROWD_WEIGHTS
 
 from .helpers import only, random_catalogue, track
 
@@ -547,6 +548,7 @@ def test_validate_weights_rejects_bad_values_naming_them(values, message):
 
 def test_default_weights_sum_to_one():
     assert sum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)
+    assert sum(CROWD_WEIGHTS.values()) == pytest.approx(1.0)
     assert Weights().as_dict() == DEFAULT_WEIGHTS
 
 

@@ -84,9 +84,17 @@ class Case:
     history: dict[int, float] = field(default_factory=dict)  # own-history anchors
 
 
-def _split(*parts: int) -> str:
-    digest = hashlib.sha1(":".join(map(str, parts)).encode()).digest()
+def _split(*parts: str) -> str:
+    """The half a case belongs to, from natural keys (a handle, a track's title and artist), so
+    the same data splits the same way in any database: row ids differ between SQLite and
+    PostgreSQL, and between two imports."""
+    digest = hashlib.sha1("\x1f".join(parts).encode()).digest()
     return "validation" if digest[0] / 256 < VALIDATION_SHARE else "test"
+
+
+def _track_key(arrays: CatalogueArrays, music_id: int) -> str:
+    row = arrays.row_of(music_id)
+    return f"{arrays.titles[row]}\x1f{arrays.artists[row]}".lower() if row is not None else ""
 
 
 def _profile(
@@ -182,7 +190,7 @@ def leave_one_out_cases(data: StoredData, *, min_videos: int = MIN_VIDEOS) -> li
             cases += _cases_for(
                 protocol=LEAVE_ONE_OUT,
                 key=f"{creator.author_id}:{track_id}",
-                split=_split(creator.author_id, track_id),
+                split=_split(creator.key, _track_key(data.arrays, track_id)),
                 creator=creator,
                 history=history,
                 view=view,
@@ -235,7 +243,7 @@ def temporal_cases(
         cases += _cases_for(
             protocol=TEMPORAL,
             key=f"{creator.author_id}@{moment:%Y-%m-%dT%H:%M}",
-            split=_split(creator.author_id),
+            split=_split(creator.key),
             creator=creator,
             history=history,
             view=view,

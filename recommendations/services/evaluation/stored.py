@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
-from authors.models import Author
+from authors.models import Author, AuthorSource
 from authors.selectors import AuthorInputs, author_inputs
 from musicrec.core.models import Platform
 from recommendations.as_of import PopularityPoint
@@ -47,6 +47,7 @@ class StoredVideo:
 class StoredCreator:
     author_id: int
     name: str
+    key: str  # what the splits hash: the TikTok handle, stable across databases (ids are not)
     inputs: AuthorInputs
     videos: list[StoredVideo]  # oldest first
     now: datetime  # the analysis clock: the creator's latest scrape
@@ -75,6 +76,11 @@ def evaluation_creators(arrays: CatalogueArrays) -> list[StoredCreator]:
     protocol picks the creators it can use.
     """
     creators = []
+    handles = dict(
+        AuthorSource.objects.filter(platform=Platform.TIKTOK)
+        .order_by("author_id", "pk")
+        .values_list("author_id", "handle")
+    )
     for author in Author.objects.filter(is_creator=True).order_by("pk"):
         inputs = author_inputs(author=author)
         if not inputs.videos:
@@ -116,6 +122,7 @@ def evaluation_creators(arrays: CatalogueArrays) -> list[StoredCreator]:
             StoredCreator(
                 author_id=author.pk,
                 name=author.name,
+                key=(handles.get(author.pk) or f"name:{author.name}").lower(),
                 inputs=inputs,
                 videos=videos,
                 now=latest_scrape or timezone.now(),
