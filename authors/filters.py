@@ -9,6 +9,7 @@ from authors import selectors
 from authors.analysis import TIERS
 from authors.models import Author
 from musicrec.core.descriptors import CATEGORIES
+from musicrec.filters import BooleanFilter, count_filter
 
 
 class AuthorFilter(django_filters.FilterSet):
@@ -31,17 +32,15 @@ class AuthorFilter(django_filters.FilterSet):
         method="filter_category",
         label="Main content category (from the stored analysis).",
     )
-    min_followers = django_filters.NumberFilter(
+    min_followers = count_filter(
         field_name="followers", lookup_expr="gte", label="At least this many followers."
     )
-    max_followers = django_filters.NumberFilter(
+    max_followers = count_filter(
         field_name="followers", lookup_expr="lte", label="At most this many followers."
     )
-    verified = django_filters.BooleanFilter(
-        field_name="verified", label="The TikTok account is verified."
-    )
-    is_creator = django_filters.BooleanFilter(label="Posts videos on a platform.")
-    is_artist = django_filters.BooleanFilter(label="Credited on music in the catalogue.")
+    verified = BooleanFilter(field_name="verified", label="The TikTok account is verified.")
+    is_creator = BooleanFilter(label="Posts videos on a platform.")
+    is_artist = BooleanFilter(label="Credited on music in the catalogue.")
 
     class Meta:
         model = Author

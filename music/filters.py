@@ -8,6 +8,10 @@ from django.db.models import QuerySet
 from music import selectors
 from music.models import Music
 from musicrec.core.descriptors import GENRES, MOODS
+from musicrec.filters import BooleanFilter, number_filter
+
+# Any tempo a track can have, in BPM (the analysis reports 30-300).
+TEMPO_RANGE = (0.0, 999.0)
 
 
 class MusicFilter(django_filters.FilterSet):
@@ -26,20 +30,28 @@ class MusicFilter(django_filters.FilterSet):
     mood = django_filters.ChoiceFilter(
         field_name="features__top_mood", choices=list(MOODS.items()), label="Top mood."
     )
-    tempo_min = django_filters.NumberFilter(
-        field_name="features__tempo_bpm", lookup_expr="gte", label="At least this many BPM."
+    tempo_min = number_filter(
+        field_name="features__tempo_bpm",
+        lookup_expr="gte",
+        label="At least this many BPM.",
+        low=TEMPO_RANGE[0],
+        high=TEMPO_RANGE[1],
     )
-    tempo_max = django_filters.NumberFilter(
-        field_name="features__tempo_bpm", lookup_expr="lte", label="At most this many BPM."
+    tempo_max = number_filter(
+        field_name="features__tempo_bpm",
+        lookup_expr="lte",
+        label="At most this many BPM.",
+        low=TEMPO_RANGE[0],
+        high=TEMPO_RANGE[1],
     )
-    commercial_ok = django_filters.BooleanFilter(
+    commercial_ok = BooleanFilter(
         label="Cleared for business use (true/false); unknown tracks match neither."
     )
-    is_original = django_filters.BooleanFilter(
+    is_original = BooleanFilter(
         field_name="is_original_sound",
         label="true: only creators' original sounds; false (default): catalogue tracks.",
     )
-    early_trend = django_filters.BooleanFilter(
+    early_trend = BooleanFilter(
         field_name="features__early_trend", label="Rising on Spotify while rare on TikTok."
     )
 

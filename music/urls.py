@@ -8,6 +8,6 @@ app_name = "music"
 urlpatterns = [
     path("", views.music_list, name="list"),
     path("trending/", views.music_trending, name="trending"),
-    path("<int:music_id>/", views.music_detail, name="detail"),
-    path("<int:music_id>/audio/", views.music_audio, name="audio"),
+    path("<id:music_id>/", views.music_detail, name="detail"),
+    path("<id:music_id>/audio/", views.music_audio, name="audio"),
 ]

@@ -7,11 +7,11 @@ from recommendations import views
 app_name = "recommendations"
 urlpatterns = [
     path("pick/", views.recommendation_pick, name="pick"),
-    path("creator/<int:author_id>/", views.recommendation_creator, name="creator"),
-    path("runs/<int:run_id>/", views.recommendation_run, name="run"),
-    path("runs/<int:run_id>/export.csv", views.recommendation_run_export, name="run-export"),
+    path("creator/<id:author_id>/", views.recommendation_creator, name="creator"),
+    path("runs/<id:run_id>/", views.recommendation_run, name="run"),
+    path("runs/<id:run_id>/export.csv", views.recommendation_run_export, name="run-export"),
     path(
-        "runs/<int:run_id>/items/<int:item_id>/feedback/",
+        "runs/<id:run_id>/items/<id:item_id>/feedback/",
         views.recommendation_feedback,
         name="feedback",
     ),

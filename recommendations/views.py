@@ -28,6 +28,7 @@ from music.listening import Audio
 from music.models import Music
 from musicrec.core import roles, throttling
 from musicrec.core.descriptors import GENRES, MOODS
+from musicrec.core.ids import parse_id
 from musicrec.csv_export import csv_download
 from recommendations import export, selectors, services, trending
 from recommendations.engine import MAX_LIMIT
@@ -382,7 +383,7 @@ def recommendation_creator(request: HttpRequest, author_id: int) -> HttpResponse
         form = BriefForm(initial=initial, videos=videos, defaults=defaults)
         status = 200
         if run_id := request.GET.get("run", "").strip():
-            run = selectors.run_get(int(run_id)) if run_id.isdigit() else None
+            run = selectors.run_get(run_pk) if (run_pk := parse_id(run_id)) else None
             if run is None or run.author_id != author.pk:
                 raise Http404("No such run for this creator.")
     context = {**_form_context(author, form), "previous_runs": _previous_runs(author_id)}
@@ -399,7 +400,8 @@ def _seed_track(request: HttpRequest) -> Music | None:
     raw = request.GET.get("track", "").strip()
     if not raw:
         return None
-    seed = music_selectors.music_list().filter(pk=int(raw)).first() if raw.isdigit() else None
+    track_id = parse_id(raw)
+    seed = music_selectors.music_list().filter(pk=track_id).first() if track_id else None
     if seed is None:
         raise Http404("No such catalogue track to start from.")
     return seed

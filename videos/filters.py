@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from musicrec.core.descriptors import CATEGORIES, MOODS
+from musicrec.filters import UtcDateTimeFilter, id_filter
 from videos.models import Video
 
 
@@ -15,7 +16,7 @@ class VideoFilter(django_filters.FilterSet):
     neither.
     """
 
-    author = django_filters.NumberFilter(field_name="author_id", label="Author id.")
+    author = id_filter(field_name="author_id", label="Author id.")
     category = django_filters.ChoiceFilter(
         field_name="content_analysis__category",
         choices=list(CATEGORIES.items()),
@@ -26,10 +27,10 @@ class VideoFilter(django_filters.FilterSet):
         choices=list(MOODS.items()),
         label="Top mood (from the content analysis).",
     )
-    posted_after = django_filters.IsoDateTimeFilter(
+    posted_after = UtcDateTimeFilter(
         field_name="posted_at", lookup_expr="gte", label="Posted at or after (ISO 8601)."
     )
-    posted_before = django_filters.IsoDateTimeFilter(
+    posted_before = UtcDateTimeFilter(
         field_name="posted_at", lookup_expr="lt", label="Posted before (ISO 8601)."
     )
 

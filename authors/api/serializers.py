@@ -277,6 +277,14 @@ class AuthorAnalysisSerializer(serializers.ModelSerializer):
 
 
 class AuthorSourceSerializer(serializers.ModelSerializer):
+    # Plain strings: a blank is stored for "unknown", which a `uri` format would not allow.
+    avatar_url = serializers.CharField(
+        read_only=True, help_text="An http(s) URL, or empty when unknown."
+    )
+    profile_url = serializers.CharField(
+        read_only=True, help_text="An http(s) URL, or empty when unknown."
+    )
+
     class Meta:
         model = AuthorSource
         fields = [

@@ -106,6 +106,8 @@ class MusicSourceSerializer(serializers.ModelSerializer):
     """A platform's record of the track; signed media URLs are not exposed (they expire)."""
 
     snapshots = MusicSnapshotSerializer(many=True, read_only=True, help_text="Newest first.")
+    # A plain string: a blank is stored for "unknown", which a `uri` format would not allow.
+    url = serializers.CharField(read_only=True, help_text="An http(s) URL, or empty when unknown.")
 
     class Meta:
         model = MusicSource

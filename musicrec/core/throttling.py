@@ -42,7 +42,7 @@ class Refusal:
         action = ACTIONS.get(self.scope, self.scope)
         return (
             f"Limit reached: {action} are limited to {count} per {per} for each user. "
-            f"Try again in {_duration(self.retry_after_s)}."
+            f"Try again in {duration_text(self.retry_after_s)}."
         )
 
 
@@ -53,7 +53,9 @@ def action_refusal(request: HttpRequest, scope: str) -> Refusal | None:
     throttle = ActionRateThrottle()
     if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):  # type: ignore[arg-type]
         return None
-    return Refusal(scope=scope, rate=throttle.rate or "", retry_after_s=_seconds(throttle.wait()))
+    return Refusal(
+        scope=scope, rate=throttle.rate or "", retry_after_s=retry_seconds(throttle.wait())
+    )
 
 
 def refused(response: HttpResponse, refusal: Refusal) -> HttpResponse:
@@ -63,11 +65,11 @@ def refused(response: HttpResponse, refusal: Refusal) -> HttpResponse:
     return response
 
 
-def _seconds(wait: float | None) -> int:
+def retry_seconds(wait: float | None) -> int:
     return max(1, math.ceil(wait or 0))
 
 
-def _duration(seconds: int) -> str:
+def duration_text(seconds: int) -> str:
     if seconds < 90:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     if seconds < 90 * 60:

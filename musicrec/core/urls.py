@@ -7,5 +7,5 @@ from musicrec.core import views
 app_name = "jobs"
 urlpatterns = [
     path("", views.job_list, name="list"),
-    path("<int:job_id>/retry/", views.job_retry, name="retry"),
+    path("<id:job_id>/retry/", views.job_retry, name="retry"),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "musicrec.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -178,6 +179,17 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts from this site only (no inline script, no javascript: URLs); inline styles are
+# allowed for the dashboard's bars and the API docs (musicrec.core.security).
+CONTENT_SECURITY_POLICY = env(
+    "DJANGO_CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; media-src 'self'; font-src 'self' data:; connect-src 'self'; "
+        "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+)
 
 # --- Logging ------------------------------------------------------------------------------
 
@@ -203,13 +215,21 @@ REST_FRAMEWORK = {
     # Deny by default: every view declares what each method needs (musicrec.core.roles).
     "DEFAULT_PERMISSION_CLASSES": ["musicrec.api.RolePermission"],
     "DEFAULT_THROTTLE_CLASSES": ["musicrec.api.ActionRateThrottle"],
+    # JSON with a bounded nesting depth (musicrec.api.JSONParser), forms and uploads.
+    "DEFAULT_PARSER_CLASSES": [
+        "musicrec.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "musicrec.api.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Unknown ordering terms are a 400 (musicrec.filters), as bad filter values are.
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "musicrec.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the errors every operation shares (musicrec.core.openapi).
+    "DEFAULT_SCHEMA_CLASS": "musicrec.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "musicrec.api.exception_handler",
 }
 
@@ -219,6 +239,10 @@ API_THROTTLE_RATES = {
     "analyze-tiktok": env("API_THROTTLE_ANALYZE_TIKTOK", default="30/hour") or None,
     "analyze": env("API_THROTTLE_ANALYZE", default="120/hour") or None,
     "recommend": env("API_THROTTLE_RECOMMEND", default="60/minute") or None,
+    # Failed log-ins (the log-in page and POST auth/token) per user name and per client address;
+    # only wrong passwords count (musicrec.api.LoginGuard).
+    "login-username": env("LOGIN_THROTTLE_USERNAME", default="10/hour") or None,
+    "login-address": env("LOGIN_THROTTLE_ADDRESS", default="30/hour") or None,
 }
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
@@ -244,6 +268,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Links from lists to rows and from a recommendation run to feedback on its items.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "musicrec.core.openapi.add_links",
+    ],
+    # Row ids in paths (musicrec.core.converters): 1 to 2**63 - 1.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+    },
     # Several apps expose these choice sets under a field named "status": name each enum once.
     "ENUM_NAME_OVERRIDES": {
         "AnalysisStatusEnum": "musicrec.core.models.AnalysisStatus",
@@ -293,6 +326,10 @@ SCRAPER_HTTP_RETRIES = env.int("SCRAPER_HTTP_RETRIES", default=3)
 SCRAPER_HTTP_BACKOFF = env.float("SCRAPER_HTTP_BACKOFF", default=1.0)
 SCRAPER_HTTP_RESULTS_PER_PAGE = env.int("SCRAPER_HTTP_RESULTS_PER_PAGE", default=30)
 SCRAPE_MAX_BYTES = env.int("SCRAPE_MAX_BYTES", default=50 * 1024 * 1024)
+# One limit for request bodies: a JSON body (a scrape sent inline) may be as large as a scrape
+# file; past it the API answers a JSON 413 naming it (musicrec.api.exception_handler).
+# https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
+DATA_UPLOAD_MAX_MEMORY_SIZE = SCRAPE_MAX_BYTES
 
 # --- Media --------------------------------------------------------------------------------
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from musicrec.core.descriptors import GENRE_KEYS, MOOD_KEYS, genre_from_spotify
+from musicrec.core.ids import MAX_ID
 from recommendations.engine import MAX_LIMIT
 from recommendations.models import Feedback, RecommendationItem, RecommendationRun
 from recommendations.targets import tempo_range_error
-from recommendations.weights import COMPONENTS
+from recommendations.weights import COMPONENTS, MAX_WEIGHT
 
 WEIGHTS_HELP = (
     "Component weights overriding the defaults, as `tempo:0.3,mood:0.2` or a JSON object "
@@ -48,11 +51,24 @@ def parse_weights_text(text: str) -> dict[str, Any]:
     return weights
 
 
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+_PAIR = rf"\s*(?:{'|'.join(map(re.escape, COMPONENTS))})\s*[:=]\s*{_NUMBER}\s*"
+# The compact text form, as the schema describes it (the parser also takes JSON text).
+WEIGHTS_TEXT_PATTERN = rf"^{_PAIR}(?:,{_PAIR})*$"
+
+
 @extend_schema_field(
     {
         "oneOf": [
-            {"type": "object", "additionalProperties": {"type": "number"}},
-            {"type": "string", "example": "tempo:0.3,mood:0.2"},
+            {
+                "type": "object",
+                "properties": {
+                    name: {"type": "number", "minimum": 0, "maximum": MAX_WEIGHT}
+                    for name in COMPONENTS
+                },
+                "additionalProperties": False,
+            },
+            {"type": "string", "pattern": WEIGHTS_TEXT_PATTERN, "example": "tempo:0.3,mood:0.2"},
         ],
         "description": WEIGHTS_HELP,
     }
@@ -98,6 +114,9 @@ class _KeyListField(serializers.ListField):
         return value if value in self.allowed else None
 
 
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "enum": list(GENRE_KEYS)}, "maxItems": 20}
+)
 class GenreListField(_KeyListField):
     allowed = GENRE_KEYS
     kind = "genre"
@@ -110,6 +129,9 @@ class GenreListField(_KeyListField):
         return genre_from_spotify(value)
 
 
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "enum": list(MOOD_KEYS)}, "maxItems": 20}
+)
 class MoodListField(_KeyListField):
     allowed = MOOD_KEYS
     kind = "mood"
@@ -145,12 +167,27 @@ class BriefSerializer(serializers.Serializer):
         return attrs
 
 
+# Our author id, or a TikTok handle with or without "@" (letters, digits, "_" and ".").
+AUTHOR_PATTERN = r"^(?:[0-9]+|@?\.*[A-Za-z0-9_][A-Za-z0-9_.]*)$"
+
+
 class RecommendMusicRequestSerializer(serializers.Serializer):
+    # At least one of the three names the target (the schema says so too).
+    schema_rules = {
+        "anyOf": [{"required": ["author"]}, {"required": ["video"]}, {"required": ["brief"]}]
+    }
+
     author = serializers.CharField(
-        required=False, help_text="The creator: our id, or a handle (with or without @)."
+        required=False,
+        max_length=100,
+        validators=[RegexValidator(AUTHOR_PATTERN, "give our creator id or a TikTok handle")],
+        help_text="The creator: our id, or a handle (with or without @).",
     )
     video = serializers.IntegerField(
-        required=False, help_text="One of the creator's videos (implies the creator)."
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="One of the creator's videos (implies the creator).",
     )
     brief = BriefSerializer(required=False)
     weights = WeightsField(required=False)

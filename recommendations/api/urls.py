@@ -4,18 +4,18 @@ from recommendations.api import views
 
 urlpatterns = [
     path(
-        "authors/<int:pk>/recommendations",
+        "authors/<id:pk>/recommendations",
         views.AuthorRecommendationsApi.as_view(),
         name="author-recommendations",
     ),
     path("recommend-music", views.RecommendMusicApi.as_view(), name="recommend-music"),
     path(
-        "recommendations/<int:run>/items/<int:pk>/feedback",
+        "recommendations/<id:run>/items/<id:pk>/feedback",
         views.RecommendationFeedbackApi.as_view(),
         name="recommendation-feedback",
     ),
     path(
-        "recommendations/<int:pk>", views.RecommendationRunApi.as_view(), name="recommendation-run"
+        "recommendations/<id:pk>", views.RecommendationRunApi.as_view(), name="recommendation-run"
     ),
     path(
         "recommendations/available-genre-seeds",

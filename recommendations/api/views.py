@@ -14,7 +14,10 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from musicrec.api import JSONParser
 from musicrec.core import roles
+from musicrec.core.descriptors import GENRE_KEYS
+from musicrec.core.ids import is_digits, parse_id, parse_whole_number
 from musicrec.csv_export import CSVRenderer
 from recommendations import export, selectors, services
 from recommendations.api.serializers import (
@@ -27,7 +30,7 @@ from recommendations.api.serializers import (
     SpotifyErrorSerializer,
     SpotifyRecommendationsSerializer,
 )
-from recommendations.spotify_compat import MAX_LIMIT, TUNABLES
+from recommendations.spotify_compat import MAX_LIMIT, MAX_SEEDS, TUNABLES
 
 BAD_REQUEST = OpenApiResponse(description="A parameter is invalid: the body names it and why.")
 
@@ -109,6 +112,8 @@ class RecommendMusicApi(APIView):
 
     required_permissions = {"POST": (roles.RECOMMEND,)}
     throttle_scope = "recommend"
+    # JSON only: a form cannot carry the nested brief or weights.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="recommend_music",
@@ -144,11 +149,11 @@ class RecommendMusicApi(APIView):
 
     @staticmethod
     def _author_id(value: str) -> int:
-        found = (
-            selectors.author_for_recommendation(author_id=int(value))
-            if value.isdigit()
-            else selectors.author_for_recommendation(handle=value)
-        )
+        if is_digits(value):
+            author_id = parse_id(value)
+            found = selectors.author_for_recommendation(author_id=author_id) if author_id else None
+        else:
+            found = selectors.author_for_recommendation(handle=value)
         if found is None:
             raise ValidationError({"author": [f"no creator with id or handle '{value}'"]})
         return found.pk
@@ -196,10 +201,23 @@ def _tunable_parameters() -> list[OpenApiParameter]:
         ):
             out.append(
                 OpenApiParameter(
-                    f"{kind}_{name}", OpenApiTypes.NUMBER, description=f"{what}, {low:g}-{high:g}"
+                    f"{kind}_{name}",
+                    {"type": "number", "minimum": low, "maximum": high},
+                    description=f"{what}, {low:g}-{high:g}",
                 )
             )
     return out
+
+
+def _seed_parameter(name: str, description: str, items: dict[str, Any]) -> OpenApiParameter:
+    """A comma-separated list of seeds (`seed_genres=pop,rock`), at most MAX_SEEDS."""
+    return OpenApiParameter(
+        name,
+        {"type": "array", "items": items, "maxItems": MAX_SEEDS},
+        description=description,
+        style="form",
+        explode=False,
+    )
 
 
 def _spotify_error(field: str, reason: str) -> Response:
@@ -237,12 +255,26 @@ class SpotifyRecommendationsApi(APIView):
     @extend_schema(
         operation_id="spotify_compatible_recommendations",
         parameters=[
-            OpenApiParameter("seed_tracks", str, description="Our music ids or Spotify track ids."),
-            OpenApiParameter(
-                "seed_artists", str, description="Our artist ids, Spotify artist ids or names."
+            _seed_parameter(
+                "seed_tracks",
+                "Our music ids or Spotify track ids.",
+                {"type": "string", "pattern": "^[0-9A-Za-z]{1,22}$"},
             ),
-            OpenApiParameter("seed_genres", str, description="Genres from available-genre-seeds."),
-            OpenApiParameter("limit", int, description=f"1-{MAX_LIMIT}, default 20."),
+            _seed_parameter(
+                "seed_artists",
+                "Our artist ids, Spotify artist ids or names.",
+                {"type": "string", "pattern": "^[^,]*[^,\\s][^,]*$", "maxLength": 200},
+            ),
+            _seed_parameter(
+                "seed_genres",
+                "Genres from available-genre-seeds.",
+                {"type": "string", "enum": list(GENRE_KEYS)},
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                description=f"1-{MAX_LIMIT}, default 20.",
+            ),
             OpenApiParameter("market", str, description="Accepted and ignored (no relinking)."),
             *_tunable_parameters(),
         ],
@@ -259,9 +291,10 @@ class SpotifyRecommendationsApi(APIView):
             if name in ("seed_tracks", "seed_artists", "seed_genres") or name in IGNORED_PARAMETERS:
                 continue
             if name == "limit":
-                if not raw.strip().isdigit():
+                parsed = parse_whole_number(raw.strip())
+                if parsed is None:
                     return _spotify_error("limit", f"must be a whole number, got '{raw}'")
-                limit = int(raw)
+                limit = parsed
                 continue
             if name.startswith(("min_", "max_", "target_")):
                 try:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from musicrec.core.descriptors import GENRE_KEYS, genre_from_spotify
+from musicrec.core.ids import is_digits, parse_id
 from musicrec.core.models import Platform
 from recommendations import selectors
 from recommendations.catalogue_source import engine_data
@@ -33,10 +34,10 @@ class SpotifyParamError(ValueError):
 
 
 def _track_seeds(values: Sequence[str], catalogue_ids: set[int]) -> list[int]:
-    spotify = selectors.music_ids_for_spotify_tracks(v for v in values if not v.isdigit())
+    spotify = selectors.music_ids_for_spotify_tracks(v for v in values if not is_digits(v))
     out = []
     for value in values:
-        music_id = int(value) if value.isdigit() else spotify.get(value)
+        music_id = parse_id(value) if is_digits(value) else spotify.get(value)
         if music_id is None or music_id not in catalogue_ids:
             raise SpotifyParamError("seed_tracks", f"unknown track '{value}'")
         out.append(music_id)
@@ -45,7 +46,8 @@ def _track_seeds(values: Sequence[str], catalogue_ids: set[int]) -> list[int]:
 
 def _artist_seeds(values: Sequence[str]) -> list[int | str]:
     spotify = selectors.author_ids_for_spotify_artists(values)
-    return [int(v) if v.isdigit() else spotify.get(v, v) for v in values]
+    # An id past the 64-bit range names nobody: it stays text, an unknown artist.
+    return [parse_id(v) or v if is_digits(v) else spotify.get(v, v) for v in values]
 
 
 def _genre_seeds(values: Sequence[str]) -> list[str]:

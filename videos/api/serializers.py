@@ -117,6 +117,9 @@ class VideoSerializer(serializers.ModelSerializer):
 class VideoPostSerializer(serializers.ModelSerializer):
     """One post of the video on a platform, with its latest counts."""
 
+    # A plain string: a blank is stored for "unknown", which a `uri` format would not allow.
+    url = serializers.CharField(read_only=True, help_text="An http(s) URL, or empty when unknown.")
+
     class Meta:
         model = VideoSource
         fields = [

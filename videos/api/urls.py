@@ -4,6 +4,6 @@ from videos.api import views
 
 urlpatterns = [
     path("videos", views.VideoListApi.as_view(), name="video-list"),
-    path("videos/<int:pk>", views.VideoDetailApi.as_view(), name="video-detail"),
-    path("videos/<int:pk>/analyze", views.VideoAnalyzeApi.as_view(), name="video-analyze"),
+    path("videos/<id:pk>", views.VideoDetailApi.as_view(), name="video-detail"),
+    path("videos/<id:pk>/analyze", views.VideoAnalyzeApi.as_view(), name="video-analyze"),
 ]

@@ -1,27 +1,32 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from musicrec import pipeline
+from musicrec.api import JSONParser, LoginGuard
 from musicrec.core import job_selectors, roles
 from musicrec.core.api.serializers import (
     AnalyzeTiktokAcceptedSerializer,
     AnalyzeTiktokSerializer,
     AnalyzeTiktokUploadSerializer,
     JobSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
 )
 from musicrec.core.models import Job
+from musicrec.core.openapi import DETAIL
 from musicrec.core.sizes import human_size
 from musicrec.platforms.tiktok import ScrapeError, read_scrape_upload
 
@@ -113,9 +118,48 @@ class AnalyzeTiktokApi(APIView):
 
 
 @extend_schema(tags=["auth"])
-class TokenObtainApi(ObtainAuthToken):
-    """Exchange a username and password for the user's API token (created on first use)."""
+class TokenObtainApi(APIView):
+    """Exchange a username and password for the user's API token (created on first use).
+
+    Wrong passwords are limited per user name and per client address (LOGIN_THROTTLE_*): past
+    the limit the answer is 429 with Retry-After, and the password is not checked.
+    """
 
     # The credentials are the authentication: no session or token is needed to ask for one.
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    # The failed-log-in limits, not the per-user action rates (there is no user yet).
+    throttle_classes: list = []
+    login_throttled = True
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            401: OpenApiResponse(DETAIL, description="Wrong user name or password."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        guard = LoginGuard(request, data.get("username"))
+        wait = guard.refused()
+        if wait is not None:
+            raise Throttled(wait, detail="Too many failed log-ins; try again later.")
+        body = TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = authenticate(
+            request=request._request,
+            username=body.validated_data["username"],
+            password=body.validated_data["password"],
+        )
+        if user is None:
+            guard.failed()
+            # 401, as for any other failed authentication (the body is valid, the login not).
+            return Response(
+                {"detail": "Unable to log in with the provided credentials."},
+                status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": 'Token realm="api"'},
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -41,9 +41,16 @@ def test_token_endpoint_exchanges_credentials_for_a_working_token(api_client, us
     assert api_client.get(reverse("api-v1:job-list")).status_code == 200
 
 
-def test_token_endpoint_refuses_wrong_credentials_with_a_400(api_client, user):
+def test_token_endpoint_refuses_wrong_credentials_with_a_401(api_client, user):
     response = api_client.post(
         reverse("api-v1:auth-token"), {"username": "marketer", "password": "wrong"}
     )
+    assert response.status_code == 401
+    assert "Unable to log in" in response.json()["detail"]
+    assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_token_endpoint_names_a_missing_field(api_client):
+    response = api_client.post(reverse("api-v1:auth-token"), {"username": "marketer"})
     assert response.status_code == 400
-    assert "non_field_errors" in response.json()
+    assert "password" in response.json()
