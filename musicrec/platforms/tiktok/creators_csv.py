@@ -61,6 +61,7 @@ from musicrec.platforms.tiktok.values import (
     parse_count,
     parse_flag,
     parse_time,
+    shorten,
 )
 
 COLUMNS = (
@@ -74,8 +75,11 @@ REQUIRED = tuple(column for column in COLUMNS if column != "music_id")
 SOUND_ID_PREFIX = "sound:"
 
 _USES_SUFFIX = re.compile(r"\s*videos?\s*$", re.IGNORECASE)
-_DURATION = re.compile(r"^(?:(\d+):)?(\d+):([0-5]\d)$")
-_INTEGER_ID = re.compile(r"^\d+$")
+_DURATION = re.compile(r"^(?:([0-9]{1,4}):)?([0-9]{1,6}):([0-5][0-9])$")
+_INTEGER_ID = re.compile(r"^[0-9]+$")
+_MAX_ID_DIGITS = 64  # the id column's width
+# A creator known by handle only is keyed "@handle" in a 64-character id column.
+_MAX_HANDLE = 63
 _SPACES = re.compile(r"\s+")
 
 
@@ -164,11 +168,15 @@ def _read_row(
     handle = (row.text("user_name") or "").lstrip("@").strip()
     if not handle:
         row.fail("user_name", "missing creator handle")
+    if len(handle) > _MAX_HANDLE:
+        row.fail("user_name", f"handle longer than {_MAX_HANDLE} characters")
     video_id = row.text("vid_id")
     if video_id is None:
         row.fail("vid_id", "missing video id")
     if not _INTEGER_ID.match(video_id):
-        row.fail("vid_id", f"video id {video_id!r} is not an integer (digits were lost?)")
+        row.fail("vid_id", f"video id {shorten(video_id)!r} is not an integer (digits were lost?)")
+    if len(video_id) > _MAX_ID_DIGITS:
+        row.fail("vid_id", f"video id is longer than {_MAX_ID_DIGITS} digits")
     author = AuthorRecord(
         external_id=handle_key(handle),
         handle=handle,
@@ -284,7 +292,8 @@ class _Row:
             return parse_count(_USES_SUFFIX.sub("", text) if column == "music_nused" else text)
         except InvalidValue as error:
             if column == "music_nused":
-                self.fail(column, f"bad usage count {text!r} (expected like '21.1K videos')")
+                reason = f"bad usage count {shorten(text)!r} (expected like '21.1K videos')"
+                self.fail(column, reason)
             self.fail(column, str(error))
 
     def time(self, column: str) -> datetime | None:
@@ -292,7 +301,7 @@ class _Row:
         try:
             return parse_time(text)  # ISO 8601; a time without a zone is UTC
         except InvalidValue:
-            self.fail(column, f"bad time {text!r} (expected YYYY-MM-DD HH:MM:SS)")
+            self.fail(column, f"bad time {shorten(text)!r} (expected YYYY-MM-DD HH:MM:SS)")
 
     def duration(self) -> float | None:
         text = self.cells["vid_duration"].strip()
@@ -300,7 +309,7 @@ class _Row:
             return None
         match = _DURATION.match(text)
         if match is None:
-            self.fail("vid_duration", f"bad duration {text!r} (expected mm:ss)")
+            self.fail("vid_duration", f"bad duration {shorten(text)!r} (expected mm:ss)")
         hours, minutes, seconds = (int(part or 0) for part in match.groups())
         total = hours * 3600 + minutes * 60 + seconds
         return float(total) if total else None  # 00:00 is TikTok's "unknown", as in JSON
@@ -309,7 +318,7 @@ class _Row:
         text = self.cells[column].strip()
         value = parse_flag(text)
         if value is None and text:
-            self.fail(column, f"bad flag {text!r} (expected True or False)")
+            self.fail(column, f"bad flag {shorten(text)!r} (expected True or False)")
         return value
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from musicrec.platforms.tiktok.music import read_music
 from musicrec.platforms.tiktok.records import AuthorRecord, MusicRecord, VideoRecord
-from musicrec.platforms.tiktok.values import Node
+from musicrec.platforms.tiktok.values import Node, web_url
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def _web_author(user: Node, exact: Node, rounded: Node, *, raw: dict[str, Any]) 
         handle=user.text("uniqueId"),
         display_name=user.text("nickname"),
         bio=user.text("signature"),
-        avatar_url=user.text("avatarLarger", "avatarMedium", "avatarThumb"),
+        avatar_url=web_url(user.text("avatarLarger", "avatarMedium", "avatarThumb")),
         verified=user.flag("verified"),
         is_private=user.flag("privateAccount"),
         region=user.text("region"),
@@ -75,7 +76,7 @@ def web_item(item: Node, profile: AuthorRecord | None) -> ParsedItem:
     stickers = [
         text
         for sticker in item.items("stickersOnItem")
-        for text in (sticker.get("stickerText") or [])
+        for text in _list(sticker.get("stickerText"))
         if isinstance(text, str)
     ]
     video = item.child("video")
@@ -158,7 +159,7 @@ def apify_item(item: Node) -> ParsedItem:
         handle=meta.text("name", "uniqueId"),
         display_name=meta.text("nickName", "nickname"),
         bio=meta.text("signature"),
-        avatar_url=meta.text("originalAvatarUrl", "avatar"),
+        avatar_url=web_url(meta.text("originalAvatarUrl", "avatar")),
         verified=meta.flag("verified"),
         is_private=meta.flag("privateAccount"),
         region=meta.text("region"),
@@ -246,15 +247,30 @@ def _mentions(values: Iterable[Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(handle for handle in cleaned if handle))
 
 
-def video_url(web_url: str | None, handle: str | None, video_id: str) -> str | None:
-    if web_url:
-        return web_url
-    return f"https://www.tiktok.com/@{handle}/video/{video_id}" if handle else None
+def video_url(given: str | None, handle: str | None, video_id: str) -> str | None:
+    """The post's page: the scrape's URL when it is an http(s) one, else TikTok's own address.
+
+    Anything else (`javascript:…`, `data:…`) is dropped here, so it is never stored or shown.
+    """
+    if url := web_url(given):
+        return url
+    if not handle:
+        return None
+    return f"https://www.tiktok.com/@{quote(handle, safe='')}/video/{quote(video_id, safe='')}"
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _language(code: str | None) -> str | None:
     return None if code in (None, "un", "und") else code
 
 
+# Larger than any video frame: a broken value, not a size (and past a 32-bit column).
+_MAX_DIMENSION = 65_535
+
+
 def _int(value: float | None) -> int | None:
-    return None if value is None else round(value)
+    """A frame width or height in pixels; None when unknown or impossibly large."""
+    return None if value is None or value > _MAX_DIMENSION else round(value)

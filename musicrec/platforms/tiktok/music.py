@@ -37,6 +37,8 @@ _ORIGINAL_SOUND_TITLES = (
     "เสียงต้นฉบับ",
     "tunog orihinal",
 )
+# Spotify track ids are 22 base-62 characters.
+_SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
 _ORIGINAL_TITLE_RE = re.compile(
     r"^\s*(" + "|".join(re.escape(t) for t in _ORIGINAL_SOUND_TITLES) + r")\b", re.IGNORECASE
 )
@@ -88,6 +90,8 @@ def read_music(
         ),
         None,
     )
+    if spotify_id is not None and not _SPOTIFY_ID.match(spotify_id):
+        spotify_id = None  # not a Spotify track id: nothing to join the catalogue by
     flagged = music.flag(original)
     if flagged is None:
         flagged = is_original_sound_title(title_text)

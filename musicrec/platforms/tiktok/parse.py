@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from musicrec.core import json_input
 from musicrec.core.sizes import human_size
 from musicrec.platforms.tiktok.creators_csv import (
     csv_header,
@@ -23,14 +24,32 @@ from musicrec.platforms.tiktok.records import (
     Shape,
     VideoRecord,
 )
-from musicrec.platforms.tiktok.values import Key, Node, ScrapeError, parse_time, unflatten
+from musicrec.platforms.tiktok.values import (
+    InvalidValue,
+    Key,
+    Node,
+    ScrapeError,
+    parse_time,
+    unflatten,
+)
 
 
 def parse_scrape(data: Any, *, source_name: str = "<input>") -> ScrapeResult:
     """Parse a decoded scrape of any supported shape; raises ScrapeError naming where it failed.
 
     `data` is decoded JSON, or the text of a creators CSV (what `load_scrape` returns for one).
+    Data nested past MAX_JSON_DEPTH is refused; NULs and lone surrogates are cleaned out of its
+    text first (musicrec.core.json_input), so nothing parsed is text a database refuses.
     """
+    try:
+        json_input.check_depth(data)
+    except json_input.JsonTooDeep as error:
+        raise ScrapeError(str(error), path=source_name) from None
+    return _parse(json_input.sanitize(data), source_name)
+
+
+def _parse(data: Any, source_name: str) -> ScrapeResult:
+    """parse_scrape on data already depth-checked and sanitized (load_scrape's output)."""
     if isinstance(data, str) and csv_header(data) is not None:
         return parse_creators_csv(data, source_name=source_name)
     root, base = _unwrap(data)
@@ -73,16 +92,17 @@ def parse_scrape(data: Any, *, source_name: str = "<input>") -> ScrapeResult:
 
 def _apify_node(raw_item: Any, source: str, base: tuple[Key, ...]) -> Node:
     if isinstance(raw_item, dict) and _is_flat(raw_item):
-        nested, origin = unflatten(raw_item)
+        try:
+            nested, origin = unflatten(raw_item)
+        except InvalidValue as error:
+            raise ScrapeError(str(error), path=source, json_path=render(base)) from None
         return Node(nested, source, base, (), origin)
     return Node(raw_item, source, base)
 
 
 def parse_scrape_bytes(raw: bytes, *, source_name: str = "<input>", max_bytes: int) -> ScrapeResult:
     """Decode and parse a scrape file's bytes; the size is checked before anything is decoded."""
-    return parse_scrape(
-        load_scrape(raw, source_name=source_name, max_bytes=max_bytes), source_name=source_name
-    )
+    return _parse(load_scrape(raw, source_name=source_name, max_bytes=max_bytes), source_name)
 
 
 def read_scrape_upload(
@@ -104,7 +124,9 @@ def load_scrape(raw: bytes, *, source_name: str = "<input>", max_bytes: int) -> 
 
     The content decides, not the file name: text that starts like JSON is JSON, and text whose
     first line has two or more comma-separated cells is a CSV (its header is judged by
-    `parse_creators_csv`). Anything else gets the JSON decoder's reason.
+    `parse_creators_csv`). Anything else gets the JSON decoder's reason. JSON nested past
+    MAX_JSON_DEPTH or holding NaN is refused; NULs and lone surrogates are cleaned out of the
+    text (musicrec.core.json_input).
     """
     if len(raw) > max_bytes:
         raise ScrapeError(_too_big(len(raw), max_bytes), path=source_name)
@@ -116,14 +138,16 @@ def load_scrape(raw: bytes, *, source_name: str = "<input>", max_bytes: int) -> 
             path=source_name,
         ) from None
     if csv_header(text) is not None:
-        return text
+        return json_input.clean_text(text)
     try:
-        return json.loads(text)
+        return json_input.loads(text)
     except json.JSONDecodeError as error:
         raise ScrapeError(
             f"not JSON: {error.msg} at line {error.lineno} column {error.colno}",
             path=source_name,
         ) from None
+    except ValueError as error:  # nested too deep, NaN, an integer of over 4,300 digits
+        raise ScrapeError(f"not JSON we can read: {error}", path=source_name) from None
 
 
 def parse_scrape_file(path: str | Path, *, max_bytes: int) -> ScrapeResult:

@@ -48,9 +48,18 @@ _SUFFIX = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 _SEPARATORS = str.maketrans("", "", ",_ \u00a0\u202f")
 # 2**53: above this a JSON number has already lost digits in JavaScript-produced files.
 _SAFE_INT = 2**53
+# Counts are stored in 64-bit columns; a larger one is a broken scrape, not a record.
+MAX_COUNT = 2**63 - 1
+_MAX_COUNT_DIGITS = len(str(MAX_COUNT))
+# Ids are stored in 64-character columns (TikTok's are 19 digits).
+MAX_ID_LENGTH = 64
 # Unix-time plausibility window (TikTok's predecessor musical.ly launched in 2014).
-_MIN_TIME = datetime(2000, 1, 1, tzinfo=UTC).timestamp()
-_MAX_TIME = datetime(2100, 1, 1, tzinfo=UTC).timestamp()
+_MIN_DATETIME = datetime(2000, 1, 1, tzinfo=UTC)
+_MAX_DATETIME = datetime(2100, 1, 1, tzinfo=UTC)
+_MIN_TIME = _MIN_DATETIME.timestamp()
+_MAX_TIME = _MAX_DATETIME.timestamp()
+# Links we store and show: the web's own schemes only, never javascript:, data: or file:.
+_WEB_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 
 
 def parse_count(value: Any) -> int | None:
@@ -58,31 +67,49 @@ def parse_count(value: Any) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise InvalidValue(f"non-numeric count {value!r}")
+        raise InvalidValue(f"non-numeric count {shorten(value)}")
     if isinstance(value, int):
         if value < 0:
-            raise InvalidValue(f"negative count {value}")
-        return value
+            raise InvalidValue(f"negative count {shorten(value)}")
+        return _bounded_count(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise InvalidValue(f"non-numeric count {value!r}")
+            raise InvalidValue(f"non-numeric count {shorten(value)}")
         if value < 0:
             raise InvalidValue(f"negative count {value:g}")
-        return round(value)
+        if value > MAX_COUNT:
+            raise InvalidValue(f"count {value:g} is too large (over 2^63 - 1)")
+        return _bounded_count(round(value))
     if isinstance(value, str):
         text = value.strip().translate(_SEPARATORS)
         if text.startswith("-") and _COUNT_RE.match(text[1:]):
-            raise InvalidValue(f"negative count {value.strip()}")
+            raise InvalidValue(f"negative count {shorten(value.strip())}")
         match = _COUNT_RE.match(text)
         if not match:
-            raise InvalidValue(f"non-numeric count {value!r}")
+            raise InvalidValue(f"non-numeric count {shorten(value)!r}")
         number, suffix = match.groups()
+        if len(number.partition(".")[0]) > _MAX_COUNT_DIGITS:
+            raise InvalidValue(f"count {shorten(value.strip())} is too large (over 2^63 - 1)")
         if suffix:
-            return round(float(number) * _SUFFIX[suffix.lower()])
+            return _bounded_count(round(float(number) * _SUFFIX[suffix.lower()]))
         if "." in number:
-            return round(float(number))
-        return int(number)
-    raise InvalidValue(f"non-numeric count {value!r}")
+            return _bounded_count(round(float(number)))
+        return _bounded_count(int(number))
+    raise InvalidValue(f"non-numeric count {shorten(value)!r}")
+
+
+def _bounded_count(number: int) -> int:
+    if number > MAX_COUNT:
+        raise InvalidValue(f"count {shorten(number)} is too large (over 2^63 - 1)")
+    return number
+
+
+def shorten(value: Any, limit: int = 40) -> str:
+    """A value as an error message quotes it: never thousands of characters or digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return f"a {'negative ' if value < 0 else ''}number of over {limit} digits"
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parse_id(value: Any) -> str | None:
@@ -90,14 +117,19 @@ def parse_id(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
+        if abs(value) >= 10**MAX_ID_LENGTH:
+            raise InvalidValue(f"id {shorten(value)} is longer than {MAX_ID_LENGTH} digits")
         return str(value)
     if isinstance(value, float):
         if value.is_integer() and abs(value) < _SAFE_INT:
             return str(int(value))
         raise InvalidValue(f"id {value!r} is not an exact integer (digits were lost)")
     if isinstance(value, str):
-        return value.strip() or None
-    raise InvalidValue(f"id {value!r} is not a string or a number")
+        text = value.strip()
+        if len(text) > MAX_ID_LENGTH:
+            raise InvalidValue(f"id {shorten(text)!r} is longer than {MAX_ID_LENGTH} characters")
+        return text or None
+    raise InvalidValue(f"id {shorten(value)} is not a string or a number")
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -108,39 +140,62 @@ def parse_time(value: Any) -> datetime | None:
     if value is None or value == "" or value == 0:
         return None
     if isinstance(value, bool):
-        raise InvalidValue(f"bad createTime {value!r}")
+        raise InvalidValue(f"bad createTime {shorten(value)}")
     seconds: float | None = None
     if isinstance(value, int | float):
-        seconds = float(value)
+        seconds = float(value) if abs(value) < 1e300 else math.inf
     elif isinstance(value, str):
         text = value.strip()
-        if re.fullmatch(r"\d+(\.\d+)?", text):
+        if re.fullmatch(r"[0-9]{1,30}(\.[0-9]{1,30})?", text):
             seconds = float(text)
         else:
-            try:
-                parsed = datetime.fromisoformat(text)
-            except ValueError:
-                raise InvalidValue(f"bad createTime {value!r}") from None
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=UTC)
-            return parsed.astimezone(UTC)
+            return _iso_time(text, value)
     else:
-        raise InvalidValue(f"bad createTime {value!r}")
+        raise InvalidValue(f"bad createTime {shorten(value)}")
     if not math.isfinite(seconds):
-        raise InvalidValue(f"bad createTime {value!r}")
+        raise InvalidValue(f"bad createTime {shorten(value)}")
     if seconds >= 1e11:  # a millisecond timestamp (JavaScript's Date.now())
         seconds /= 1000.0
     if not _MIN_TIME <= seconds < _MAX_TIME:
-        raise InvalidValue(f"bad createTime {value!r} (outside 2000-2100)")
+        raise InvalidValue(f"bad createTime {shorten(value)} (outside 2000-2100)")
     return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def _iso_time(text: str, value: Any) -> datetime:
+    """An ISO 8601 time, held to the same 2000-2100 window as the numeric ones (a year-9999
+    `createTimeISO` used to pass)."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(f"bad createTime {shorten(value)!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        parsed = parsed.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 with an offset that leaves the calendar
+        raise InvalidValue(f"bad createTime {shorten(value)!r} (outside 2000-2100)") from None
+    if not _MIN_DATETIME <= parsed < _MAX_DATETIME:
+        raise InvalidValue(f"bad createTime {shorten(value)!r} (outside 2000-2100)")
+    return parsed
 
 
 def parse_text(value: Any) -> str | None:
     """A stripped string, None when blank; numbers are accepted (handles can look numeric)."""
     if value is None or isinstance(value, bool | dict | list):
         return None
+    if isinstance(value, int) and abs(value) >= 10**MAX_ID_LENGTH:
+        return None  # str() refuses integers of over 4,300 digits; no text is that number
     text = str(value).strip()
     return text or None
+
+
+def web_url(text: str | None) -> str | None:
+    """`text` when it is an http(s) URL, else None: only web links are stored and shown.
+
+    A scrape's `webVideoUrl: "javascript:alert(document.domain)"` was stored and rendered as
+    the creator page's link to the video.
+    """
+    return text if text is not None and _WEB_URL.match(text) else None
 
 
 def parse_flag(value: Any) -> bool | None:
@@ -164,7 +219,7 @@ def parse_float(value: Any) -> float | None:
     """A positive float (durations, sizes); 0 and blanks are TikTok's "unknown"."""
     try:
         number = float(value) if value not in (None, "") and not isinstance(value, bool) else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
         return None
     if number is None or not math.isfinite(number) or number <= 0:
         return None
@@ -174,6 +229,10 @@ def parse_float(value: Any) -> float | None:
 # --- JSON paths -----------------------------------------------------------------------------
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# A list index in a flat key ("hashtags.0.name"): ASCII digits; "²" is a key, not an index.
+_INDEX = re.compile(r"[0-9]{1,9}")
+# Nesting a flat key may create: as deep as a JSON scrape may be (musicrec.core.json_input).
+MAX_FLAT_KEY_PARTS = 64
 
 
 def render_path(keys: Iterable[Key]) -> str:
@@ -200,8 +259,13 @@ def unflatten(item: dict[str, Any]) -> tuple[dict[str, Any], dict[tuple[Key, ...
     origin: dict[tuple[Key, ...], str] = {}
     for flat_key, value in item.items():
         parts: list[Key] = [
-            int(p) if p.isdigit() else p for p in re.split(r"[./]", flat_key) if p != ""
+            int(p) if _INDEX.fullmatch(p) else p for p in re.split(r"[./]", flat_key) if p != ""
         ]
+        if len(parts) > MAX_FLAT_KEY_PARTS:
+            raise InvalidValue(
+                f"flat key {shorten(flat_key)!r} has {len(parts)} parts, more than "
+                f"{MAX_FLAT_KEY_PARTS}"
+            )
         if len(parts) <= 1 or isinstance(parts[0], int):
             _merge_into(nested, flat_key, value)
             continue
