@@ -417,7 +417,8 @@ def recommendation_pick(request: HttpRequest) -> HttpResponse:
     """Pick the creator a track is for: the creators list with search; each links to their
     recommendation page with the brief filled from the track (`?track=`)."""
     seed = _seed_track(request)
-    search = request.GET.get("search", "").strip()
+    # PostgreSQL refuses NUL in a search string; nobody types one.
+    search = request.GET.get("search", "").replace("\x00", "").strip()
     creators = author_selectors.author_list(search=search or None, is_creator=True)
     page = Paginator(creators, PICK_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"seed": seed, "search": search, "page": page}

@@ -287,6 +287,10 @@ class SpotifyRecommendationsApi(APIView):
     def get(self, request: Request) -> Response:
         tunables: dict[str, float] = {}
         limit = 20
+        for name, values in request.query_params.lists():
+            if any("\x00" in value for value in values):
+                # PostgreSQL refuses NUL in text: the seeds are looked up by name.
+                return _spotify_error(name, "must not contain NUL characters")
         for name, raw in request.query_params.items():
             if name in ("seed_tracks", "seed_artists", "seed_genres") or name in IGNORED_PARAMETERS:
                 continue

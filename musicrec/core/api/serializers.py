@@ -57,7 +57,7 @@ class AnalyzeTiktokSerializer(serializers.Serializer):
 
     handle = serializers.CharField(
         required=False,
-        max_length=65,
+        max_length=64,
         validators=[RegexValidator(HANDLE_PATTERN, "not a TikTok handle")],
         help_text="TikTok handle, with or without '@'; fetched from the configured scraper.",
     )
