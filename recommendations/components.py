@@ -157,22 +157,44 @@ def tier_fit_component(popularity: np.ndarray, trend: np.ndarray, lean: float) -
 SIMILARITY_CHUNK = 16  # anchor tracks compared per product, bounding the temporary to 16 x n
 
 
-def similarity_component(
-    arrays: CatalogueArrays, anchor_rows: np.ndarray, anchor_weights: np.ndarray | None = None
-) -> np.ndarray:
-    """Highest weighted cosine similarity to any anchor track, negatives clipped to 0.
+def similarity_components(
+    arrays: CatalogueArrays, anchor_sets: list[tuple[np.ndarray, np.ndarray | None]]
+) -> list[np.ndarray]:
+    """Per set of anchors, the highest weighted cosine similarity of every track to any of them,
+    negatives clipped to 0.
 
     The anchors are the tracks a marketer kept (`kept_similarity`, every weight 1) or the tracks
     of the creator's best-performing videos (`history`, weighted by relative engagement, the best
-    1), so a track close to a strong anchor beats one equally close to a weak one.
+    1), so a track close to a strong anchor beats one equally close to a weak one. All sets share
+    one product per chunk of SIMILARITY_CHUNK anchors (reading the catalogue's feature matrix is
+    most of the cost), and each set's rows of it are reduced as a view, never copied.
     """
-    best = np.zeros(arrays.size, dtype=np.float32)
-    for start in range(0, anchor_rows.size, SIMILARITY_CHUNK):
-        chunk = arrays.features[anchor_rows[start : start + SIMILARITY_CHUNK]] @ arrays.features.T
-        if anchor_weights is not None:
-            chunk *= anchor_weights[start : start + SIMILARITY_CHUNK, None].astype(np.float32)
-        np.maximum(best, chunk.max(axis=0), out=best)
-    return np.minimum(best, np.float32(1.0), out=best)
+    bounds = np.cumsum([0, *(rows.size for rows, _ in anchor_sets)])
+    # Weights are never negative, so w · (anchor · track) = (w · anchor) · track: scaling the few
+    # anchor rows saves a pass over the anchors x tracks product.
+    anchors = np.empty((int(bounds[-1]), arrays.features.shape[1]), dtype=np.float32)
+    for index, (rows, weights) in enumerate(anchor_sets):
+        scale = np.float32(1.0) if weights is None else weights.astype(np.float32)[:, None]
+        anchors[bounds[index] : bounds[index + 1]] = arrays.features[rows] * scale
+    best = np.zeros((len(anchor_sets), arrays.size), dtype=np.float32)
+    reduced = np.empty(arrays.size, dtype=np.float32)
+    for start in range(0, anchors.shape[0], SIMILARITY_CHUNK):
+        stop = min(start + SIMILARITY_CHUNK, anchors.shape[0])
+        chunk = anchors[start:stop] @ arrays.features.T
+        for index in range(len(anchor_sets)):
+            lo, hi = max(bounds[index], start), min(bounds[index + 1], stop)
+            if lo < hi:
+                np.max(chunk[lo - start : hi - start], axis=0, out=reduced)
+                np.maximum(best[index], reduced, out=best[index])
+    np.minimum(best, np.float32(1.0), out=best)
+    return list(best)
+
+
+def similarity_component(
+    arrays: CatalogueArrays, anchor_rows: np.ndarray, anchor_weights: np.ndarray | None = None
+) -> np.ndarray:
+    """`similarity_components` for one set of anchors."""
+    return similarity_components(arrays, [(anchor_rows, anchor_weights)])[0]
 
 
 def closest_anchor(

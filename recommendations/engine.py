@@ -282,11 +282,17 @@ def _score_catalogue(
             parts["popularity"], parts["trend"], ctx.tier_lean
         )
     kept_rows = arrays.rows_for(request.kept_ids)
-    if "kept_similarity" in weighed and kept_rows.size:
-        parts["kept_similarity"] = comp.similarity_component(arrays, kept_rows)
     history = HistoryAnchors.of(arrays, request.history)
-    if "history" in weighed and history.rows.size:
-        parts["history"] = comp.similarity_component(arrays, history.rows, history.weights)
+    anchored = [
+        (name, rows, weights)
+        for name, rows, weights in (
+            ("kept_similarity", kept_rows, None),
+            ("history", history.rows, history.weights),
+        )
+        if name in weighed and rows.size
+    ]
+    similar = comp.similarity_components(arrays, [(r, w) for _, r, w in anchored])
+    parts.update({name: values for (name, _, _), values in zip(anchored, similar, strict=True)})
 
     total, effective, fallback = _weighted_total(parts, request.weights, ctx, arrays.size)
     if fallback:
