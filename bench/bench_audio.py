@@ -1,8 +1,9 @@
 """Accuracy and speed of music.features on the POP909 dev clips (140 mp3s with known tempo and key).
 
-Run: .venv/bin/python bench/bench_audio.py [DATA_DIR ...] [--repeats N] [--stages] [--write-model]
-(no Django needed). DATA_DIRs default to $MUSICREC_AUDIO_BENCH_DIRS (separated by ":"), else
-../shared/data/pop909-dev and ../shared/data/pop909-dev-more next to the repo.
+Run: .venv/bin/python bench/bench_audio.py [DATA_DIR ...] [--repeats N] [--stages]
+[--write-model] [--speed-only] (no Django needed). DATA_DIRs default to
+$MUSICREC_AUDIO_BENCH_DIRS (separated by ":"), else ../shared/data/pop909-dev and
+../shared/data/pop909-dev-more next to the repo.
 
 The clips fall into 5 folds by song number ((number - 1) mod 5). The key model is fitted on four
 folds, with its L2 penalty chosen by cross-validation inside those four (nested), and scored on
@@ -15,16 +16,19 @@ Prints:
   beside the 1.0 method (beat tracker alone; Temperley 2005 profile on tuned STFT chroma);
 - the error kinds of each, and the key on the clips sped up by 40 cents (as TikTok "sped up"
   sounds are);
-- the acousticness proxy against the catalogue's acousticness on the demo catalogue (the only
-  tracks with both audio and a catalogue value);
+- the tuning estimate's error, ours and librosa's;
+- on the demo catalogue's synthesised clips: tempo Acc2 and key, and the acousticness proxy
+  against the catalogue's acousticness (the only tracks with both audio and a catalogue value);
 - speed per 30 s clip, warm: `analyze_file` (decode + analysis) and PyAV decode alone, median
   over the clips, repeated --repeats times (median of the runs, each printed); peak memory
-  traced while analysing one clip; the load average, since the machine is shared.
+  traced while analysing one clip; the load average, since the machine is shared; and the
+  0-1 descriptors' range on the dev clips.
 --stages adds the stage study: for each error of the 1.0 method, which single change of stage
   (chroma, tuning, HPSS, profile, segment voting, tempo prior, metrical check) fixes it, and
   what each change breaks. It runs HPSS and CQTs: a few minutes.
 --write-model fits the key model on all the clips (L2 chosen by 5-fold CV) and writes
   music/features/key_model.json.
+--speed-only skips everything but the timing (to repeat it when the machine is quiet).
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ import sys
 import time
 import tracemalloc
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +60,7 @@ from musicrec.core.audio import decode_audio  # noqa: E402
 
 TARGETS = {"acc2": 0.98, "mirex": 0.86, "seconds_per_clip": 0.25}
 FOLDS = 5
+RESPLITS = 8  # random re-splits into FOLDS folds, to show how much the split matters
 L2_GRID = (0.3, 1.0, 3.0)
 DETUNE_CENTS = 40.0
 TEMPO_MULTIPLES = {1.0: "exact", 0.5: "half", 2.0: "double", 1 / 3: "third", 3.0: "triple"}
@@ -76,6 +81,9 @@ class Clip:
     rotated: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     rotated_detuned: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     tempo: T.TempoEstimate | None = None
+    # (ours, librosa's estimate_tuning) in semitones: as rendered, and sped up by DETUNE_CENTS
+    tuning: tuple[float, float] = (0.0, 0.0)
+    tuning_detuned: tuple[float, float] = (0.0, 0.0)
 
 
 # --- Data --------------------------------------------------------------------------------------
@@ -125,17 +133,20 @@ def prepare(clips: list[Clip]) -> None:
             S=librosa.power_to_db(clip.power), sr=SR, hop_length=HOP
         )
         clip.tempo = T.estimate_tempo(clip.onset)
-        clip.rotated = _rotated(clip.y, clip.power)
+        clip.rotated, clip.tuning = _rotated(clip.y, clip.power)
         detuned = librosa.resample(clip.y, orig_sr=SR * ratio, target_sr=SR)
         detuned_power = np.abs(librosa.stft(detuned, n_fft=N_FFT, hop_length=HOP)) ** 2
-        clip.rotated_detuned = _rotated(detuned, detuned_power)
+        clip.rotated_detuned, clip.tuning_detuned = _rotated(detuned, detuned_power)
 
 
-def _rotated(y: np.ndarray, power: np.ndarray) -> np.ndarray:
-    evidence = K.key_evidence(K.pitch_spectrogram(y, power))
+def _rotated(y: np.ndarray, power: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
+    """The key evidence seen from each tonic, and (our tuning, librosa's) for the clip."""
+    spectrogram = K.pitch_spectrogram(y, power)
+    evidence = K.key_evidence(spectrogram)
     if evidence is None:
         raise SystemExit("a dev clip has no pitched content")
-    return evidence.rotated()
+    theirs = float(load_librosa().estimate_tuning(S=power, sr=SR, n_fft=N_FFT))
+    return evidence.rotated(), (spectrogram.tuning, theirs)
 
 
 # --- Scoring -----------------------------------------------------------------------------------
@@ -194,9 +205,17 @@ def choose_l2(clips: list[Clip], folds: list[int]) -> tuple[float, dict[float, f
     return best, scores
 
 
-def nested_key_predictions(clips: list[Clip]) -> tuple[dict[str, int], dict[str, int], list]:
+@dataclass
+class OutOfFold:
+    predicted: dict[str, int]  # key label per clip, from the model that did not see its fold
+    detuned: dict[str, int]  # the same on the clip sped up by DETUNE_CENTS
+    confidence: dict[str, float]  # that model's probability of its answer
+    chosen: list[tuple[int, float, dict[float, float]]]  # (fold, L2, inner-CV MIREX per L2)
+
+
+def nested_key_predictions(clips: list[Clip]) -> OutOfFold:
     """Out-of-fold key labels (as rendered and detuned) and each outer fold's chosen L2."""
-    predicted, detuned, chosen = {}, {}, []
+    predicted, detuned, confidence, chosen = {}, {}, {}, []
     for held_out in range(FOLDS):
         inner = [f for f in range(FOLDS) if f != held_out]
         l2, scores = choose_l2(clips, inner)
@@ -205,9 +224,22 @@ def nested_key_predictions(clips: list[Clip]) -> tuple[dict[str, int], dict[str,
         model = K.fit_key_model([c.rotated for c in train], [c.label for c in train], l2=l2)
         for clip in clips:
             if clip.fold == held_out:
-                predicted[clip.name] = predict(model, clip.rotated)
+                scores = model.scores(clip.rotated)
+                predicted[clip.name] = int(np.argmax(scores))
+                confidence[clip.name] = float(1.0 / np.exp(scores - scores.max()).sum())
                 detuned[clip.name] = predict(model, clip.rotated_detuned)
-    return predicted, detuned, chosen
+    return OutOfFold(predicted, detuned, confidence, chosen)
+
+
+def resplit_mirex(clips: list[Clip]) -> list[float]:
+    """Pooled nested-CV MIREX for RESPLITS random splits into FOLDS folds (seeds 0, 1, ...)."""
+    scores = []
+    for seed in range(RESPLITS):
+        order = np.random.default_rng(seed).permutation(len(clips))
+        shuffled = [replace(clips[i], fold=rank % FOLDS) for rank, i in enumerate(order)]
+        predicted = nested_key_predictions(shuffled).predicted
+        scores.append(mirex([key_kind(predicted[c.name], c.label) for c in shuffled]))
+    return scores
 
 
 def profile_key(
@@ -224,7 +256,8 @@ def profile_key(
 
 
 def report_accuracy(clips: list[Clip]) -> dict[str, float]:
-    predicted, detuned, chosen = nested_key_predictions(clips)
+    out_of_fold = nested_key_predictions(clips)
+    predicted, detuned, chosen = out_of_fold.predicted, out_of_fold.detuned, out_of_fold.chosen
     old_key = {c.name: profile_key(c.y, c.power) for c in clips}
     ratio = 2.0 ** (DETUNE_CENTS / 1200.0)
     librosa = load_librosa()
@@ -311,6 +344,26 @@ def report_accuracy(clips: list[Clip]) -> dict[str, float]:
             f"  sped up {DETUNE_CENTS:.0f} cents, {label:10s}: exact"
             f" {np.mean([k == 'exact' for k in kinds]):.3f}   MIREX {mirex(kinds):.3f}"
         )
+    for label, index in (("ours", 0), ("librosa.estimate_tuning", 1)):
+        errors = [abs(c.tuning[index]) for c in clips]
+        errors += [abs(c.tuning_detuned[index] - DETUNE_CENTS / 100.0) for c in clips]
+        print(
+            f"  tuning estimate ({label}), as rendered and sped up: |error| mean"
+            f" {100 * np.mean(errors):.1f} cents, max {100 * max(errors):.1f} cents"
+        )
+    right = [out_of_fold.confidence[c.name] for c in clips if predicted[c.name] == c.label]
+    wrong = [out_of_fold.confidence[c.name] for c in clips if predicted[c.name] != c.label]
+    mean_confidence = np.mean(list(out_of_fold.confidence.values()))
+    print(
+        f"  key_confidence (out-of-fold probability): mean {mean_confidence:.2f}"
+        f" against exact rate {summary['exact']:.2f}; median {statistics.median(right):.2f} when"
+        f" exact, {statistics.median(wrong):.2f} when not"
+    )
+    resplits = resplit_mirex(clips)
+    print(
+        f"  {RESPLITS} random splits into {FOLDS} folds, nested CV each: MIREX mean"
+        f" {np.mean(resplits):.3f}, range {min(resplits):.3f}-{max(resplits):.3f}"
+    )
     shipped = K.shipped_key_model()
     in_sample = [K.key_relation(predict(shipped, c.rotated), c.label) for c in clips]
     print(
@@ -320,21 +373,43 @@ def report_accuracy(clips: list[Clip]) -> dict[str, float]:
     return summary
 
 
-def report_acousticness() -> None:
-    """The proxy against the catalogue's value on the demo tracks (audio synthesised per row)."""
+def report_demo() -> None:
+    """Tempo, key and acousticness on the demo catalogue's clips (synthesised, answers known).
+
+    They are also the only tracks with both audio and a catalogue acousticness: each clip is a
+    stand-in rendered from its row's tempo, key, mode, energy and genre, not the recording.
+    """
     from scipy.stats import pearsonr, spearmanr
 
+    librosa = load_librosa()
     truth = json.loads((DEMO / "truth.json").read_text())["catalogue"]
     rows = {r["track_id"]: r for r in csv.DictReader((DEMO / "catalogue.csv").open())}
     proxy, catalogue, energy, speech = [], [], [], []
+    tempo_new, tempo_old, key_new, key_old = [], [], [], []
     for track_id, meant in truth.items():
-        features = F.analyze_file(DEMO / meant["clip"]["path"])
+        clip = meant["clip"]
+        features = F.analyze_file(DEMO / clip["path"])
         proxy.append(features.acousticness)
         catalogue.append(float(rows[track_id]["acousticness"]))
         energy.append(float(rows[track_id]["energy"]))
-        speech.append(bool(meant["clip"]["speech"]))
+        speech.append(bool(clip["speech"]))
+        if clip["speech"]:
+            continue
+        y = decode_audio(DEMO / clip["path"], sr=SR, max_seconds=60.0)
+        power = np.abs(librosa.stft(y, n_fft=N_FFT, hop_length=HOP)) ** 2
+        onset = librosa.onset.onset_strength(S=librosa.power_to_db(power), sr=SR, hop_length=HOP)
+        tempo_new.append(tempo_hits(features.tempo_bpm, clip["bpm"])[1])
+        tempo_old.append(tempo_hits(T.estimate_tempo(onset).tracker_bpm, clip["bpm"])[1])
+        label = K.key_label(clip["key"], clip["mode"])
+        key_new.append(key_of(K.KeyEstimate(features.key, features.mode, 0.0)) == label)
+        key_old.append(profile_key(y, power) == label)
+    print(f"\nDEMO CATALOGUE ({len(proxy)} synthesised 10 s clips, {len(key_new)} of them music)")
+    print(
+        f"  tempo Acc2 {np.mean(tempo_new):.3f} (tracker alone {np.mean(tempo_old):.3f})"
+        f"   key exact {sum(key_new)}/{len(key_new)} (1.0 method {sum(key_old)}/{len(key_old)})"
+    )
     proxy_a, catalogue_a, music = np.array(proxy), np.array(catalogue), ~np.array(speech)
-    print(f"\nACOUSTICNESS proxy vs catalogue acousticness ({len(proxy)} demo tracks)")
+    print("  acousticness proxy vs catalogue acousticness:")
     print(
         f"  Pearson {pearsonr(proxy_a, catalogue_a)[0]:.3f}"
         f"   Spearman {spearmanr(proxy_a, catalogue_a)[0]:.3f}"
@@ -344,28 +419,32 @@ def report_acousticness() -> None:
     print(
         "  for scale: 1 - catalogue energy vs catalogue acousticness, Pearson"
         f" {pearsonr(1.0 - np.array(energy), catalogue_a)[0]:.3f}"
-        " (the demo audio is synthesised from the row's energy and genre, not the recording)"
+        " (the clips are rendered from the row's energy and genre)"
     )
 
 
 def report_speed(clips: list[Clip], repeats: int) -> float:
     load_before = os.getloadavg()
-    runs = []
+    runs, measured = [], []
     for run in range(repeats):
-        totals, decodes = [], []
+        totals, decodes, cpu = [], [], []
         for clip in clips:
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             features = F.analyze_file(clip.path)
-            t1 = time.perf_counter()
+            c1, t1 = time.process_time(), time.perf_counter()
+            if run == 0:
+                measured.append(features)
             decode_audio(clip.path, sr=SR, max_seconds=60.0)
             t2 = time.perf_counter()
             scale = 30.0 / features.duration_s
             totals.append((t1 - t0) * scale)
             decodes.append((t2 - t1) * scale)
+            cpu.append((c1 - c0) * scale)
         runs.append((statistics.median(totals), statistics.median(decodes), max(totals)))
         print(
             f"  run {run + 1}: decode + analysis {runs[-1][0]:.3f} s   decode only"
             f" {runs[-1][1]:.3f} s   slowest clip {runs[-1][2]:.3f} s"
+            f"   (CPU time of decode + analysis {statistics.median(cpu):.3f} s)"
         )
     peaks = []
     for clip in clips[:: max(1, len(clips) // 20)]:
@@ -376,6 +455,12 @@ def report_speed(clips: list[Clip], repeats: int) -> float:
     total = statistics.median(r[0] for r in runs)
     decode = statistics.median(r[1] for r in runs)
     load_after = os.getloadavg()
+    print("DESCRIPTORS on the dev clips (min / median / max)")
+    for name in ("energy", "danceability", "valence", "arousal", "acousticness", "speechiness"):
+        values = [getattr(f, name) for f in measured]
+        print(
+            f"  {name:13s} {min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f}"
+        )
     print("SPEED per 30 s clip, warm process (median over the clips; median of the runs)")
     print(
         f"  decode + analysis {total:.3f} s   PyAV decode only {decode:.3f} s"
@@ -420,7 +505,7 @@ def report_stages(clips: list[Clip]) -> None:
                 c.name: profile_key(c.y, c.power, profile=profile) for c in clips
             }
     variants["segment voting (3 x 10 s)"] = {c.name: _segment_vote(c) for c in clips}
-    variants["key model (out-of-fold)"] = nested_key_predictions(clips)[0]
+    variants["key model (out-of-fold)"] = nested_key_predictions(clips).predicted
 
     errors = [c for c in clips if key_kind(base[c.name], c.label) != "exact"]
     kinds = Counter(key_kind(base[c.name], c.label) for c in errors)
@@ -524,6 +609,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3, help="timing runs (default 3)")
     parser.add_argument("--stages", action="store_true", help="run the stage study too")
     parser.add_argument("--write-model", action="store_true", help="refit key_model.json")
+    parser.add_argument("--speed-only", action="store_true", help="only time the analysis")
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
@@ -533,14 +619,15 @@ def main() -> int:
     F.warm_up()
     print(f"warm-up (numba compile or cache load): {time.perf_counter() - started:.1f} s")
     print(f"{len(clips)} clips from {', '.join(str(d) for d in data_dirs(args))}\n")
-    prepare(clips)
-    summary = report_accuracy(clips)
-    if args.write_model:
-        write_model(clips, summary)
-    if args.stages:
-        report_stages(clips)
-    report_acousticness()
-    print()
+    if not args.speed_only:
+        prepare(clips)
+        summary = report_accuracy(clips)
+        if args.write_model:
+            write_model(clips, summary)
+        if args.stages:
+            report_stages(clips)
+        report_demo()
+        print()
     report_speed(clips, args.repeats)
     return 0
 

@@ -17,6 +17,7 @@ import os
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from music.features.common import FRAME_RATE, HOP, N_FFT, SR, load_librosa
 from music.features.key import (
@@ -96,7 +97,17 @@ def analyze_file(path: str | os.PathLike, *, max_seconds: float | None = 60.0) -
 
 
 def analyze_samples(y: np.ndarray, sr: int) -> AudioFeatures:
-    """All features of mono samples `y` at `sr` Hz (resampled to 22.05 kHz first if needed)."""
+    """All features of mono samples `y` at `sr` Hz (resampled to 22.05 kHz first if needed).
+
+    BLAS is held to one thread: the products here are small, and on a busy machine waking a
+    second BLAS thread made a clip cost 1.5x the CPU time and up to 2x the wall time (measured
+    with the bench under load; docs/audio-analysis.md, Speed).
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _analyze(y, sr)
+
+
+def _analyze(y: np.ndarray, sr: int) -> AudioFeatures:
     librosa = load_librosa()
     y = np.ascontiguousarray(np.asarray(y, dtype=np.float32).reshape(-1))
     if sr != SR:
