@@ -27,13 +27,12 @@ demo: migrate
 	$(PY) manage.py ensure_demo_user
 	$(PY) manage.py load_demo
 
-# Web server and one worker side by side; Ctrl-C stops both.
+# Web server and one worker side by side; Ctrl-C (or SIGTERM to the group) stops both and
+# leaves nothing running within 10 s (musicrec/core/management/commands/run_local.py).
 run: demo
 	@echo "musicrec: http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
 	@$(PY) manage.py ensure_demo_user
-	@trap 'kill 0' EXIT INT TERM; \
-	$(PY) manage.py qcluster & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@exec $(PY) manage.py run_local $(HOST):$(PORT)
 
 test: install
 	mkdir -p var
