@@ -22,8 +22,8 @@ JOBS_PAGE_SIZE = 50
 SUBJECT_PAGES = {"author": "authors:detail", "music": "music:detail"}
 
 
-@login_not_required
 def home(request: HttpRequest) -> HttpResponse:
+    """What the product holds; like every page, for logged-in users only (the counts are data)."""
     return render(request, "core/home.html", {"counts": selectors.catalogue_counts()})
 
 

@@ -330,6 +330,8 @@ SCRAPE_MAX_BYTES = env.int("SCRAPE_MAX_BYTES", default=50 * 1024 * 1024)
 # file; past it the API answers a JSON 413 naming it (musicrec.api.exception_handler).
 # https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
 DATA_UPLOAD_MAX_MEMORY_SIZE = SCRAPE_MAX_BYTES
+# Uploads (scrape files) are kept in memory up to that limit and never written to disk.
+FILE_UPLOAD_HANDLERS = ["musicrec.core.uploads.BoundedMemoryUploadHandler"]
 
 # --- Media --------------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_home_page_explains_the_product_and_links_admin_and_api_docs(client):
+def test_home_page_explains_the_product_and_links_admin_and_api_docs(client, staff_user):
+    client.force_login(staff_user)
     response = client.get(reverse("home"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -29,6 +30,12 @@ def test_home_page_counts_come_from_each_app():
     MusicFactory(is_original_sound=True, artist=creator)
 
     assert catalogue_counts() == {"creators": 1, "videos": 2, "tracks": 1}
+
+
+def test_home_page_sends_visitors_to_the_log_in_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/"
 
 
 def test_login_page_renders_and_logs_a_user_in(client, user):
