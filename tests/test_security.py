@@ -139,12 +139,13 @@ def test_the_api_docs_load_no_inline_script_and_nothing_from_a_cdn(client):
 LIMITS = {"login-username": "3/hour", "login-address": "5/hour"}
 
 
-def token(api_client, username: str, password: str, address: str = "10.0.0.1"):
+def token(api_client, username: str, password: str, address: str = "10.0.0.1", **headers):
     return api_client.post(
         reverse("api-v1:auth-token"),
         {"username": username, "password": password},
         format="json",
         REMOTE_ADDR=address,
+        **headers,
     )
 
 
@@ -169,6 +170,16 @@ def test_the_token_endpoint_refuses_an_address_after_its_failed_attempts(setting
     assert codes == [401] * 5
     assert token(api_client, "guess9", "wrong").status_code == 429
     assert token(api_client, "guess9", "wrong", "10.0.0.2").status_code == 401
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_address_limit(settings, api_client):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, **LIMITS}
+    for i in range(5):
+        forged = {"HTTP_X_FORWARDED_FOR": f"203.0.113.{i}"}
+        assert token(api_client, f"guess{i}", "wrong", **forged).status_code == 401
+    assert (
+        token(api_client, "guess9", "wrong", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+    )
 
 
 def test_successful_log_ins_do_not_count(settings, api_client, user):

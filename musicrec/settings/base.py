@@ -231,6 +231,9 @@ REST_FRAMEWORK = {
     # Documents the errors every operation shares (musicrec.core.openapi).
     "DEFAULT_SCHEMA_CLASS": "musicrec.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "musicrec.api.exception_handler",
+    # Proxies in front of the app: the client address (for the log-in limits) is then read
+    # from X-Forwarded-For; 0 reads REMOTE_ADDR only, so a client cannot pick its own address.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 
 # Per-user limits on the expensive actions, as "<count>/<second|minute|hour|day>"; empty = none.
