@@ -14,6 +14,13 @@ from musicrec.filters import BooleanFilter, number_filter
 TEMPO_RANGE = (0.0, 999.0)
 
 
+def _tempo_filter(lookup_expr: str, label: str) -> django_filters.NumberFilter:
+    low, high = TEMPO_RANGE
+    return number_filter(
+        field_name="features__tempo_bpm", lookup_expr=lookup_expr, label=label, low=low, high=high
+    )
+
+
 class MusicFilter(django_filters.FilterSet):
     """Tracks by genre, mood, tempo range, commercial clearance, kind and text.
 
@@ -30,20 +37,8 @@ class MusicFilter(django_filters.FilterSet):
     mood = django_filters.ChoiceFilter(
         field_name="features__top_mood", choices=list(MOODS.items()), label="Top mood."
     )
-    tempo_min = number_filter(
-        field_name="features__tempo_bpm",
-        lookup_expr="gte",
-        label="At least this many BPM.",
-        low=TEMPO_RANGE[0],
-        high=TEMPO_RANGE[1],
-    )
-    tempo_max = number_filter(
-        field_name="features__tempo_bpm",
-        lookup_expr="lte",
-        label="At most this many BPM.",
-        low=TEMPO_RANGE[0],
-        high=TEMPO_RANGE[1],
-    )
+    tempo_min = _tempo_filter("gte", "At least this many BPM.")
+    tempo_max = _tempo_filter("lte", "At most this many BPM.")
     commercial_ok = BooleanFilter(
         label="Cleared for business use (true/false); unknown tracks match neither."
     )
