@@ -9,15 +9,13 @@ them; a maximal-marginal-relevance pass keeps one artist or one genre from filli
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from musicrec.core.descriptors import GENRE_KEYS, MOOD_CENTRES
+from musicrec.core.threads import single_threaded_blas
 
 from . import components as comp
 from .catalogue import ACOUSTIC_MOODS, CatalogueArrays
@@ -140,26 +138,6 @@ class Scores:
     history: HistoryAnchors
     notices: list[str]
     crowd: CrowdScores | None = None
-
-
-_blas_lock = threading.Lock()
-_blas: ThreadpoolController | None = None
-
-
-@contextmanager
-def single_threaded_blas() -> Iterator[None]:
-    """Run the block with one BLAS thread.
-
-    The products here are skinny (100k x 15 by 15): BLAS threads gain nothing on them, and when
-    the cores are busy with other workers, waking them made one product 20-30x slower (measured
-    on the 100k-track benchmark catalogue). Workers already run in parallel at the process level.
-    """
-    global _blas
-    with _blas_lock:
-        if _blas is None:
-            _blas = ThreadpoolController()
-    with _blas.limit(limits=1, user_api="blas"):
-        yield
 
 
 def _eligible(arrays: CatalogueArrays, request: Request, notices: list[str]) -> np.ndarray:

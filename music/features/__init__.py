@@ -17,7 +17,6 @@ import os
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from music.features.common import FRAME_RATE, HOP, N_FFT, SR, load_librosa
 from music.features.key import (
@@ -30,6 +29,7 @@ from music.features.key import (
 from music.features.tempo import TempoEstimate, estimate_tempo
 from musicrec.core.audio import decode_audio
 from musicrec.core.descriptors import PITCH_CLASSES, moods_from_valence_arousal
+from musicrec.core.threads import single_threaded_blas
 
 __all__ = [
     "FEATURES_VERSION",
@@ -103,7 +103,7 @@ def analyze_samples(y: np.ndarray, sr: int) -> AudioFeatures:
     second BLAS thread made a clip cost 1.5x the CPU time and up to 2x the wall time (measured
     with the bench under load; docs/audio-analysis.md, Speed).
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_threaded_blas():
         return _analyze(y, sr)
 
 
