@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from musicrec.core.descriptors import GENRE_KEYS, SPOTIFY_GENRE_MAP, genre_from_spotify
+from musicrec.core.threads import single_threaded_blas
 
 from .catalogue import CatalogueArrays
-from .engine import FILTER_MIN_SHARE, single_threaded_blas
+from .engine import FILTER_MIN_SHARE
 
 MAX_SEEDS = 5
 MAX_LIMIT = 100
