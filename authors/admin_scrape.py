@@ -3,7 +3,7 @@
 Lives at /admin/upload-scrape/ (URL name `admin:scrape-upload`), linked from the creator
 accounts list. The file is read completely before anything is written, so a bad one shows its
 file name, JSON path (or CSV line and column) and reason on the form and leaves the database as
-it was.
+it was. A good one goes the way every submitted scrape goes (`musicrec.pipeline.scrape_submit`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from django.utils.html import format_html
 
 from authors.models import AuthorSource
 from musicrec.core.sizes import human_size
-from musicrec.ingest import scrape_store
-from musicrec.platforms.tiktok import ScrapeError, ScrapeResult, parse_scrape_bytes
+from musicrec.pipeline import scrape_submit
+from musicrec.platforms.tiktok import ScrapeError, ScrapeResult, read_scrape_upload
 
 PERMISSION = "authors.add_authorsource"
 
@@ -51,13 +51,8 @@ class ScrapeUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = int(settings.SCRAPE_MAX_BYTES)
         try:
-            if upload.size > limit:
-                raise ScrapeError(
-                    f"file is {human_size(upload.size)}, over the {human_size(limit)} limit",
-                    path=upload.name,
-                )
-            self.result: ScrapeResult = parse_scrape_bytes(
-                upload.read(limit + 1), source_name=upload.name, max_bytes=limit
+            self.result: ScrapeResult = read_scrape_upload(
+                upload, source_name=upload.name, size=upload.size, max_bytes=limit
             )
         except ScrapeError as error:
             raise forms.ValidationError(str(error), code="bad_scrape") from None
@@ -75,15 +70,17 @@ def scrape_upload_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ScrapeUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        summary = scrape_store(result=form.result, scraped_at=form.cleaned_data["scraped_at"])
+        submitted = scrape_submit(
+            form.result,
+            user=request.user,
+            scraped_at=form.cleaned_data["scraped_at"],
+            analyze=form.cleaned_data["analyze"],
+        )
         name = form.cleaned_data["file"].name
-        messages.success(request, f"Stored {name}: {summary.describe()}.")
-        for warning in summary.warnings[:5]:
+        messages.success(request, f"Stored {name}: {submitted.summary.describe()}.")
+        for warning in submitted.summary.warnings[:5]:
             messages.warning(request, f"{name}: {warning}")
-        if form.cleaned_data["analyze"] and summary.main_author_id is not None:
-            from musicrec.pipeline import analyze_influencer_enqueue
-
-            job = analyze_influencer_enqueue(author_id=summary.main_author_id, user=request.user)
+        if (job := submitted.job) is not None:
             link = reverse("admin:core_job_change", args=[job.pk])
             messages.info(
                 request,

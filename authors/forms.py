@@ -1,9 +1,9 @@
 """The "Analyse a creator" form: a handle to fetch, or a scrape file to read.
 
-The file is checked the way `POST /api/v1/analyze-tiktok` checks an upload (size limit, UTF-8
-JSON or a creators CSV, told apart by content); the scrape's shape and values are checked by the
-same service the API calls (`musicrec.pipeline.analyze_influencer_enqueue`), whose errors name
-the JSON path or CSV line and column, and the reason.
+The file is read the way `POST /api/v1/analyze-tiktok` reads an upload (size limit, UTF-8 JSON
+or a creators CSV told apart by content, every shape and value checked), so a bad one is
+refused on the form naming the JSON path or CSV line and column, and the reason; a good one is
+stored by the same service the API calls (`musicrec.pipeline.scrape_submit`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 
 from musicrec.core.sizes import human_size
-from musicrec.platforms.tiktok import ScrapeError, read_scrape_upload
+from musicrec.platforms.tiktok import ScrapeError, ScrapeResult, read_scrape_upload
 
 
 class AnalyzeCreatorForm(forms.Form):
@@ -37,11 +37,11 @@ class AnalyzeCreatorForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.scrape: Any = None
+        self.scrape: ScrapeResult | None = None
         self.fields["file"].help_text += f" Up to {human_size(int(settings.SCRAPE_MAX_BYTES))}."
 
     def clean_file(self) -> Any:
-        """Decode the upload (JSON or CSV); a file that is neither is explained by the parser."""
+        """Read the upload (JSON or CSV); a file that is neither is explained by the parser."""
         upload = self.cleaned_data.get("file")
         if not upload:
             return upload

@@ -185,12 +185,14 @@ def author_analyze(request: HttpRequest) -> HttpResponse:
 
 
 def _enqueue(request: HttpRequest, form: AnalyzeCreatorForm) -> Job | None:
-    """Queue the analysis; a refused handle or scrape becomes an error on its field."""
+    """Queue the analysis (storing a scrape file first); a refused handle or scrape becomes an
+    error on its field."""
     handle = form.cleaned_data["handle"]
     try:
         if handle:
             return pipeline.analyze_influencer_enqueue(handle=handle, user=request.user)
-        return pipeline.analyze_influencer_enqueue(scrape=form.scrape, user=request.user)
+        assert form.scrape is not None  # the form is valid and has no handle: it read a file
+        return pipeline.scrape_submit(form.scrape, user=request.user).job
     except ScrapeError as error:
         name = form.cleaned_data["file"].name
         form.add_error("file", str(ScrapeError(error.reason, path=name, json_path=error.json_path)))

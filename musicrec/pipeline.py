@@ -1,11 +1,18 @@
-"""Analyse an influencer end to end: fetch or read the scrape, store it, analyse, profile.
+"""Analyse an influencer end to end: fetch or receive the scrape, store it, analyse, profile.
 
-The one use case that spans apps. `analyze_influencer_enqueue` validates the request, creates
-the Job and queues `analyze_influencer` on a worker once the transaction commits; the task runs
-the steps below and reports progress on the Job:
+The one use case that spans apps. Two ways in, one Job shape:
 
-    fetch   0-10   the configured scraper source (handle) or the submitted scrape JSON
-    store  10-25   musicrec.ingest.scrape_store, its own transaction
+- `analyze_influencer_enqueue(handle=...)` or `(author_id=...)` validates the request, creates
+  the Job and queues `analyze_influencer` on a worker once the transaction commits;
+- `scrape_submit(result)` is the one path for a scrape someone sends (the API's JSON body or
+  file, the dashboard's form, the admin's upload page): its parsed rows are stored in the
+  request, in one transaction with the Job, which is queued by the creator's id. The broker
+  carries ids only, never the scrape (up to SCRAPE_MAX_BYTES of JSON).
+
+The task runs the steps below and reports progress on the Job:
+
+    fetch   0-10   the configured scraper source (by handle only)
+    store  10-25   musicrec.ingest.scrape_store, its own transaction (by handle only)
     spotify 25-30  music.services.spotify.music_enrich_many (identity only; skipped without keys)
     music  30-55   music.services.features.music_analyze_many (tracks of the scrape and creator)
     trends 55-60   music.services.trends.music_trends_refresh
@@ -21,6 +28,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +51,14 @@ from musicrec.core.jobs import (
     job_start,
 )
 from musicrec.core.models import Job, Platform
-from musicrec.ingest import scrape_store
+from musicrec.ingest import IngestSummary, scrape_store
 from musicrec.platforms.scrapers import ScraperError, get_scraper_source, normalize_handle
-from musicrec.platforms.tiktok import AuthorRecord, ScrapeError, ScrapeResult, parse_scrape
+from musicrec.platforms.tiktok import AuthorRecord, ScrapeError, ScrapeResult
 from videos.models import Video, VideoMusic
 
 logger = logging.getLogger(__name__)
 
 TASK = "musicrec.pipeline.analyze_influencer"
-SCRAPE_SOURCE_NAME = "submitted scrape"
 _SCRAPER_SETTINGS = (
     "SCRAPER_SOURCE", "SCRAPER_FILE_DIR", "SCRAPE_MAX_BYTES", "SCRAPER_HTTP_BASE_URL",
     "SCRAPER_HTTP_TOKEN", "SCRAPER_HTTP_ACTOR", "SCRAPER_HTTP_TIMEOUT", "SCRAPER_HTTP_RETRIES",
@@ -61,39 +69,31 @@ _SCRAPER_SETTINGS = (
 def analyze_influencer_enqueue(
     *,
     handle: str | None = None,
-    scrape: Any | None = None,
-    user: Any = None,
     author_id: int | None = None,
+    user: Any = None,
+    counts: dict[str, Any] | None = None,
 ) -> Job:
     """Create the Job and queue the analysis of one influencer, given exactly one of:
 
     - `handle`: fetched by the worker from the configured scraper source;
-    - `scrape`: a decoded scrape (JSON of any shape `parse_scrape` reads, or a creators CSV's
-      text), parsed here first so a bad one is refused before anything is queued (raises
-      ScrapeError naming the JSON path or CSV line and column);
-    - `author_id`: a creator already stored (after an import): analysis only, no fetch.
+    - `author_id`: a creator already stored (an import, a submitted scrape): analysis only.
+
+    `counts` start the Job's figures (a submitted scrape's ingest counts); the task adds its own.
     """
-    given = [name for name, value in (("handle", handle), ("scrape", scrape),
-                                      ("author_id", author_id)) if value is not None]  # fmt: skip
-    if len(given) != 1:
-        raise ValidationError("Give exactly one of handle, scrape or author_id.")
-    kwargs: dict[str, Any]
+    if (handle is None) == (author_id is None):
+        raise ValidationError("Give exactly one of handle or author_id.")
     if handle is not None:
         try:
             handle = normalize_handle(handle)
         except ScraperError as error:
             raise ValidationError({"handle": str(error)}) from None
         target = ("handle", handle, f"@{handle}")
-        kwargs = {"handle": handle}
-    elif scrape is not None:
-        main = _target_author(parse_scrape(scrape, source_name=SCRAPE_SOURCE_NAME), None)
-        target = ("handle", main.handle or main.external_id, _label(main))
-        kwargs = {"scrape": scrape}
+        kwargs: dict[str, Any] = {"handle": handle}
     else:
-        source = AuthorSource.objects.filter(author_id=author_id).order_by("pk").first()
-        if source is None:
+        label = _author_label(author_id)
+        if label is None:
             raise ValidationError({"author_id": f"no creator with id {author_id}"})
-        target = ("author", author_id, f"@{source.handle}" if source.handle else str(author_id))
+        target = ("author", author_id, label)
         kwargs = {"author_id": author_id}
     with transaction.atomic():
         job = job_create(
@@ -102,32 +102,67 @@ def analyze_influencer_enqueue(
             target_id=target[1],
             target_label=target[2],
             created_by=user,
+            counts=counts,
         )
         job_enqueue(job, TASK, **kwargs)
     return job
 
 
-def analyze_influencer(
-    job_id: int,
+@dataclass(frozen=True)
+class SubmittedScrape:
+    """What `scrape_submit` did: the rows it stored and the Job analysing the creator (if any)."""
+
+    summary: IngestSummary
+    author_id: int
+    job: Job | None
+
+
+def scrape_submit(
+    result: ScrapeResult,
     *,
-    handle: str | None = None,
-    scrape: Any | None = None,
-    author_id: int | None = None,
+    user: Any = None,
+    scraped_at: datetime | None = None,
+    analyze: bool = True,
+) -> SubmittedScrape:
+    """Store a scrape someone sent and queue the analysis of its creator by id.
+
+    The one path for the API, the dashboard and the admin: the rows and the Job are written in
+    one transaction (a failure leaves neither), and the worker is handed the creator's id once
+    it commits. Counts are dated `scraped_at`, else the scrape's own time, else now: a retried
+    Job re-analyses what is stored and never stores a second set of snapshots. Relative media
+    paths in a submitted scrape are left out (nothing a user sends is read from our folders).
+    """
+    main = _target_author(result, None)
+    with transaction.atomic():
+        summary = scrape_store(result=result, scraped_at=scraped_at)
+        author_id = summary.authors_by_scrape_id[main.external_id]
+        job = (
+            analyze_influencer_enqueue(
+                author_id=author_id, user=user, counts={"ingest": summary.as_counts()}
+            )
+            if analyze
+            else None
+        )
+    return SubmittedScrape(summary=summary, author_id=author_id, job=job)
+
+
+def analyze_influencer(
+    job_id: int, *, handle: str | None = None, author_id: int | None = None
 ) -> None:
     """The task body (see the module docstring for the steps and their share of progress)."""
-    job_start(job_id, "Fetching the scrape" if author_id is None else "Starting the analysis")
-    counts: dict[str, Any] = {}
+    job = job_start(job_id, "Fetching the scrape" if author_id is None else "Starting the analysis")
+    counts: dict[str, Any] = dict(job.counts or {})
     music_ids: list[int] = []
     if author_id is None:
         try:
-            result = _fetch(handle, scrape)
+            result = _fetch(handle)
             author = _target_author(result, handle)
         except (ScrapeError, ScraperError) as error:
             job_fail(job_id, f"Could not read the scrape: {error}")
             return
         job_progress(job_id, 10, f"Storing {len(result.videos)} videos")
         try:
-            summary = scrape_store(result=result, media_base=_media_base(handle))
+            summary = scrape_store(result=result, media_base=_media_base())
         except Exception as error:
             logger.exception("job %s: storing the scrape failed", job_id)
             job_fail(job_id, f"Could not store the scrape: {type(error).__name__}: {error}")
@@ -135,10 +170,10 @@ def analyze_influencer(
         counts["ingest"] = summary.as_counts()
         music_ids = summary.music_ids
         author_id = summary.authors_by_scrape_id[author.external_id]
-    elif not AuthorSource.objects.filter(author_id=author_id).exists():
+    label = _author_label(author_id)
+    if label is None:
         job_fail(job_id, f"No creator with id {author_id}.")
         return
-    label = _author_label(author_id)
     Job.objects.filter(pk=job_id).update(
         target_type="author", target_id=str(author_id), target_label=label[:255]
     )
@@ -222,11 +257,9 @@ class _StepRunner:
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _fetch(handle: str | None, scrape: Any | None) -> ScrapeResult:
-    if scrape is not None:
-        return parse_scrape(scrape, source_name=SCRAPE_SOURCE_NAME)
+def _fetch(handle: str | None) -> ScrapeResult:
     if handle is None:
-        raise ScraperError("nothing to analyse: give a handle or a scrape")
+        raise ScraperError("nothing to analyse: give a handle")
     source = get_scraper_source(
         {name: getattr(settings, name) for name in _SCRAPER_SETTINGS if hasattr(settings, name)}
     )
@@ -242,28 +275,27 @@ def _target_author(result: ScrapeResult, handle: str | None) -> AuthorRecord:
         return author
     author = result.main_author()
     if author is None:
-        raise ScrapeError("the scrape holds no author", path=SCRAPE_SOURCE_NAME)
+        raise ScrapeError("the scrape holds no author")
     return author
 
 
-def _media_base(handle: str | None) -> Path | None:
-    """Where relative media paths of fetched files live (SCRAPER_MEDIA_BASE), if configured.
-
-    Submitted scrapes get none: a relative path a user sends is never read from our folders.
-    """
-    base = getattr(settings, "SCRAPER_MEDIA_BASE", None) if handle is not None else None
+def _media_base() -> Path | None:
+    """Where relative media paths of fetched files live (SCRAPER_MEDIA_BASE), if configured."""
+    base = getattr(settings, "SCRAPER_MEDIA_BASE", None)
     return Path(base) if base else None
 
 
-def _label(author: AuthorRecord) -> str:
-    return f"@{author.handle}" if author.handle else author.display_name or author.external_id
-
-
-def _author_label(author_id: int) -> str:
+def _author_label(author_id: int) -> str | None:
+    """ "@handle" of the creator's latest TikTok account, else "author <id>"; None when no
+    account of that creator is stored."""
+    sources = AuthorSource.objects.filter(author_id=author_id)
     handle = (
-        AuthorSource.objects.filter(author_id=author_id, platform=Platform.TIKTOK)
+        sources.filter(platform=Platform.TIKTOK)
+        .exclude(handle="")
         .order_by("-last_scraped_at")
         .values_list("handle", flat=True)
         .first()
     )
-    return f"@{handle}" if handle else f"author {author_id}"
+    if handle:
+        return f"@{handle}"
+    return f"author {author_id}" if sources.exists() else None

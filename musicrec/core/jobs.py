@@ -35,6 +35,7 @@ def job_create(
     created_by: Any = None,
     retry_of: Job | None = None,
 ) -> Job:
+    counts: dict[str, Any] | None = None,
     job = Job(
         kind=kind,
         target_type=target_type,
@@ -43,6 +44,7 @@ def job_create(
         created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
         retry_of=retry_of,
     )
+        counts=counts or {},
     job.full_clean()
     job.save()
     return job

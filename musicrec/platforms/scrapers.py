@@ -70,6 +70,9 @@ class FileScraperSource:
 
     Lookup is case-insensitive. When several files match, `<handle>.json` wins, then the name that
     sorts last (dated names sort by date), so dropping a newer scrape next to an old one is enough.
+    A scrape that does not say when it was made is dated by its file's modification time: reading
+    the same file again (a retried job) then stores the same counts at the same time, not a
+    second set of snapshots.
     """
 
     folder: Path
@@ -81,6 +84,10 @@ class FileScraperSource:
         if path is None:
             raise ScraperError(f"no scrape for @{wanted} in {self.folder}")
         result = parse_scrape_file(path, max_bytes=self.max_bytes)
+        if result.scraped_at is None:
+            result = replace(
+                result, scraped_at=datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+            )
         if result.author(wanted) is None:
             return replace(
                 result,

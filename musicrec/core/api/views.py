@@ -28,7 +28,12 @@ from musicrec.core.api.serializers import (
 from musicrec.core.models import Job
 from musicrec.core.openapi import DETAIL
 from musicrec.core.sizes import human_size
-from musicrec.platforms.tiktok import ScrapeError, read_scrape_upload
+from musicrec.platforms.tiktok import (
+    ScrapeError,
+    ScrapeResult,
+    parse_scrape,
+    read_scrape_upload,
+)
 
 # Multipart framing around an uploaded file: boundaries and part headers, a few hundred bytes.
 _MULTIPART_OVERHEAD = 64 * 1024
@@ -60,9 +65,9 @@ class AnalyzeTiktokApi(APIView):
     """Analyse a TikTok influencer on a worker: fetch by handle, or store a scrape you send.
 
     The scrape (JSON body `scrape`, or an uploaded `file`: JSON or a creators CSV, told apart by
-    content) is read before anything is queued, so a bad one is answered 400 naming the field,
-    the JSON path or CSV line and column, and the reason. Then the answer is 202 with the Job to
-    poll; the worker stores the scrape and runs the analyses.
+    content) is read and stored before anything is queued, so a bad one is answered 400 naming
+    the field, the JSON path or CSV line and column, and the reason, and writes nothing. Then
+    the answer is 202 with the Job to poll; the worker fetches (by handle) and runs the analyses.
     """
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -89,32 +94,37 @@ class AnalyzeTiktokApi(APIView):
                 {field: [f"the request is {human_size(size)}, over the {human_size(limit)} limit"]}
             )
         try:
-            if upload:
-                job = self._enqueue_upload(request, limit)
-            else:
-                data = AnalyzeTiktokSerializer(data=request.data)
-                data.is_valid(raise_exception=True)
-                job = pipeline.analyze_influencer_enqueue(
-                    handle=data.validated_data.get("handle"),
-                    scrape=data.validated_data.get("scrape"),
-                    user=request.user,
-                )
+            job = self._upload(request, limit) if upload else self._json(request)
         except ScrapeError as error:
             raise ValidationError({field: [str(error)]}) from None
         status_url = reverse("api-v1:job-detail", args=[job.pk])
         body = {"job": JobSerializer(job).data, "status_url": status_url}
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": status_url})
 
-    def _enqueue_upload(self, request: Request, limit: int) -> Job:
+    def _json(self, request: Request) -> Job:
+        data = AnalyzeTiktokSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if handle := data.validated_data.get("handle"):
+            return pipeline.analyze_influencer_enqueue(handle=handle, user=request.user)
+        result = parse_scrape(data.validated_data["scrape"], source_name="scrape")
+        return self._submit(result, request)
+
+    def _upload(self, request: Request, limit: int) -> Job:
         form = AnalyzeTiktokUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload = form.validated_data["file"]
         name = upload.name or "upload.json"
-        data = read_scrape_upload(upload, source_name=name, size=upload.size, max_bytes=limit)
+        result = read_scrape_upload(upload, source_name=name, size=upload.size, max_bytes=limit)
         try:
-            return pipeline.analyze_influencer_enqueue(scrape=data, user=request.user)
+            return self._submit(result, request)
         except ScrapeError as error:
             raise ScrapeError(error.reason, path=name, json_path=error.json_path) from None
+
+    @staticmethod
+    def _submit(result: ScrapeResult, request: Request) -> Job:
+        submitted = pipeline.scrape_submit(result, user=request.user)
+        assert submitted.job is not None  # analyze=True always queues one
+        return submitted.job
 
 
 @extend_schema(tags=["auth"])

@@ -107,16 +107,17 @@ def parse_scrape_bytes(raw: bytes, *, source_name: str = "<input>", max_bytes: i
 
 def read_scrape_upload(
     stream: BinaryIO, *, source_name: str, size: int | None, max_bytes: int
-) -> Any:
-    """An uploaded scrape file, decoded: a file over `max_bytes` is refused before it is read.
+) -> ScrapeResult:
+    """An uploaded scrape file, parsed: a file over `max_bytes` is refused before it is read.
 
-    Uploads (API and dashboard) check the file here and hand the decoded scrape on (JSON data,
-    or a creators CSV's text: see `load_scrape`), so a worker parses it; every problem is a
-    ScrapeError naming the file.
+    The API, the dashboard and the admin read uploads here (JSON or a creators CSV, told apart
+    by content: see `load_scrape`); every problem is a ScrapeError naming the file.
     """
     if size is not None and size > max_bytes:
         raise ScrapeError(_too_big(size, max_bytes), path=source_name)
-    return load_scrape(stream.read(max_bytes + 1), source_name=source_name, max_bytes=max_bytes)
+    return parse_scrape_bytes(
+        stream.read(max_bytes + 1), source_name=source_name, max_bytes=max_bytes
+    )
 
 
 def load_scrape(raw: bytes, *, source_name: str = "<input>", max_bytes: int) -> Any:
