@@ -22,6 +22,7 @@ migrate: install
 	mkdir -p var
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
+	$(PY) manage.py setup_schedules
 
 demo: migrate
 	$(PY) manage.py ensure_demo_user

@@ -101,8 +101,7 @@ def test_setup_schedules_is_idempotent():
     call_command("setup_schedules", stdout=out)
     call_command("setup_schedules", stdout=out)
 
-    schedule = Schedule.objects.get()
-    assert schedule.name == "music-trends-nightly"
+    schedule = Schedule.objects.get(name="music-trends-nightly")
     assert schedule.func == "music.tasks.music_trends_task"
     assert schedule.schedule_type == Schedule.DAILY
     assert timezone.now() < schedule.next_run <= timezone.now() + timedelta(days=1)

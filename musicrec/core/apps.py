@@ -17,10 +17,21 @@ def _sync_roles(sender: AppConfig, using: str = "default", **kwargs: object) -> 
         roles_sync(Group, Permission)
 
 
+def _task_ended(sender: object, task: dict, **kwargs: object) -> None:
+    """django-q2's post_execute (the cluster's monitor, once a result is saved): a task that
+    failed without ending its Job ends it now (musicrec.core.job_sweep)."""
+    from musicrec.core.job_sweep import job_task_ended
+
+    job_task_ended(task)
+
+
 class CoreConfig(AppConfig):
     name = "musicrec.core"
     label = "core"
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django_q.signals import post_execute
+
         post_migrate.connect(_sync_roles, dispatch_uid="musicrec-roles-sync")
+        post_execute.connect(_task_ended, dispatch_uid="musicrec-job-task-ended")

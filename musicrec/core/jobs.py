@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from musicrec.core.errors import public_message
 from musicrec.core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,8 @@ def job_create(
     target_label: str = "",
     created_by: Any = None,
     retry_of: Job | None = None,
-) -> Job:
     counts: dict[str, Any] | None = None,
+) -> Job:
     job = Job(
         kind=kind,
         target_type=target_type,
@@ -43,8 +44,8 @@ def job_create(
         target_label=target_label[:255],
         created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
         retry_of=retry_of,
-    )
         counts=counts or {},
+    )
     job.full_clean()
     job.save()
     return job
@@ -56,17 +57,41 @@ def job_enqueue(job: Job, func: str, *args: Any, **kwargs: Any) -> None:
     Workers must never see a Job (or the rows it points at) that is not committed yet. What is
     queued is kept on the Job (`task`) so a curator can retry it if it fails.
     """
-    from django_q.tasks import async_task
-
     job.task = _task_spec(func, args, kwargs)
     Job.objects.filter(pk=job.pk).update(task=job.task)
+    job_send_on_commit(job.pk, func, args, kwargs)
+
+
+def job_send_on_commit(job_id: int, func: str, args: Sequence[Any], kwargs: dict[str, Any]) -> None:
+    """Hand `func(job_id, *args, **kwargs)` to the broker once the transaction commits.
+
+    A broker that cannot be reached (Redis down) fails the Job there and then, with the reason,
+    before the error goes on to the caller: a Job nobody queued must not wait as "queued".
+    """
+    from django_q.conf import Conf
+    from django_q.tasks import async_task
 
     def _send() -> None:
-        task_id = async_task(func, job.pk, *args, task_name=f"job-{job.pk}", **kwargs)
+        try:
+            task_id = async_task(func, job_id, *args, task_name=job_task_name(job_id), **kwargs)
+        except Exception as error:
+            if Conf.SYNC:  # no broker: the task ran here, and the error is its own
+                raise
+            logger.exception("job %s: the task could not be queued", job_id)
+            job_fail(
+                job_id,
+                f"Could not be queued: the task queue is unreachable ({type(error).__name__}).",
+            )
+            raise
         if isinstance(task_id, str):
-            Job.objects.filter(pk=job.pk, task_id="").update(task_id=task_id[:64])
+            Job.objects.filter(pk=job_id, task_id="").update(task_id=task_id[:64])
 
     transaction.on_commit(_send)
+
+
+def job_task_name(job_id: int) -> str:
+    """The django-q task name of a Job's task: how a task's record is traced back to its Job."""
+    return f"job-{job_id}"
 
 
 def _task_spec(func: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -149,9 +174,9 @@ def job_finish(
     Job.objects.filter(pk=job_id).update(
         status=status,
         progress=100,
-        message=message[:255],
+        message=public_message(message)[:255],
         counts=counts or {},
-        error="\n".join(problems or []),
+        error=public_message("\n".join(problems or [])),
         finished_at=timezone.now(),
     )
 
@@ -159,8 +184,13 @@ def job_finish(
 def job_fail(
     job_id: int, error: str, *, counts: dict[str, Any] | None = None, message: str = ""
 ) -> None:
-    """End the job failed; its message is `message`, else the error's first line."""
+    """End the job failed; its message is `message`, else the error's first line.
+
+    What users read carries no server paths (`public_message`); the log keeps the full text.
+    """
     logger.warning("job %s failed: %s", job_id, error)
+    error = public_message(error)
+    message = public_message(message)
     fields: dict[str, Any] = {
         "status": Job.Status.FAILED,
         "error": error,

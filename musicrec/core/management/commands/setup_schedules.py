@@ -9,12 +9,19 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django_q.models import Schedule
 
-# name -> (dotted task, time of day in the server's TIME_ZONE, what it does)
-SCHEDULES: dict[str, tuple[str, time, str]] = {
+# name -> (dotted task, a time of day in the server's TIME_ZONE or every so many minutes, what
+# it does)
+SCHEDULES: dict[str, tuple[str, time | int, str]] = {
     "music-trends-nightly": (
         "music.tasks.music_trends_task",
         time(3, 30),
         "popularity percentiles, usage growth and early-trend flags of every track",
+    ),
+    "jobs-sweep": (
+        "musicrec.core.tasks.job_sweep_task",
+        1,
+        "jobs whose task is gone (time limit, killed worker, unloadable task) failed or queued "
+        "again, so none stays queued or running for ever",
     ),
 }
 
@@ -32,17 +39,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         for name, (func, at, purpose) in SCHEDULES.items():
+            if isinstance(at, time):
+                when = {"schedule_type": Schedule.DAILY, "next_run": next_run_at(at, now)}
+                period = f"daily at {at:%H:%M}"
+            else:
+                when = {"schedule_type": Schedule.MINUTES, "minutes": at, "next_run": now}
+                period = f"every {at} minute{'s' if at != 1 else ''}"
             schedule, created = Schedule.objects.update_or_create(
-                name=name,
-                defaults={
-                    "func": func,
-                    "schedule_type": Schedule.DAILY,
-                    "repeats": -1,
-                    "next_run": next_run_at(at, now),
-                },
+                name=name, defaults={"func": func, "repeats": -1, **when}
             )
             verb = "Created" if created else "Updated"
             self.stdout.write(
-                f"{verb} schedule '{name}': {func} daily at {at:%H:%M} "
+                f"{verb} schedule '{name}': {func} {period} "
                 f"(next {timezone.localtime(schedule.next_run):%Y-%m-%d %H:%M}): {purpose}"
             )
