@@ -173,13 +173,14 @@ class _Policy:
             ip = ip.ipv4_mapped
         if any(ip in network for network in self._parsed_networks):
             return None
+        # The most specific name first: loopback and link-local ranges are "private" too.
         for label, flag in (
             ("loopback", ip.is_loopback),
-            ("private", ip.is_private),
             ("link-local", ip.is_link_local),
             ("multicast", ip.is_multicast),
             ("unspecified", ip.is_unspecified),
             ("reserved", ip.is_reserved),
+            ("private", ip.is_private),
         ):
             if flag:
                 return f"{address} is a {label} address"

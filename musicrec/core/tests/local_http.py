@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -48,11 +49,13 @@ class Recorded:
 class LocalServer:
     """`server.route("/x", Reply(...), Reply(...))`, then request `server.url("/x")`."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self._routes: dict[str, list[Reply]] = {}
         self._lock = threading.Lock()
         self.requests: list[Recorded] = []
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+        self._httpd = server_class((host, 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -62,7 +65,8 @@ class LocalServer:
     def port(self) -> int:
         return self._httpd.server_address[1]
 
-    def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
+    def url(self, path: str = "/", host: str = "") -> str:
+        host = host or (f"[{self.host}]" if ":" in self.host else self.host)
         return f"http://{host}:{self.port}{path}"
 
     def route(self, path: str, *replies: Reply) -> None:
@@ -140,9 +144,13 @@ class LocalServer:
         return Handler
 
 
-def serve() -> Iterator[LocalServer]:
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+def serve(host: str = "127.0.0.1") -> Iterator[LocalServer]:
     """Generator for a pytest fixture: `server = pytest.fixture(serve)` style helpers."""
-    server = LocalServer().start()
+    server = LocalServer(host).start()
     try:
         yield server
     finally:
