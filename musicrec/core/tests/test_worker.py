@@ -7,7 +7,6 @@ broker by default, Redis when REDIS_URL is set (as in CI).
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,23 +15,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django_q.models import Task
 from django_q.tasks import async_task
 
 from conftest import skip_or_fail
+from musicrec.core.tests.processes import database_url, stop_cluster
 
 ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -48,7 +39,7 @@ def cluster():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "musicrec.settings.base",
         "DJANGO_DEBUG": "true",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "Q_WORKERS": "1",
         # Tasks are signed with the secret key: the cluster must share the test process's.
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
@@ -65,12 +56,7 @@ def cluster():
         start_new_session=True,
     )
     yield process
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+    stop_cluster(process)
 
 
 def test_qcluster_runs_a_task_end_to_end_on_the_configured_broker(cluster):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,24 @@ def test_file_source_fetch_prefers_the_newest_dated_file(tmp_path: Path) -> None
     result = FileScraperSource(tmp_path, max_bytes=LIMIT).fetch("TheBigBradWolf")
 
     assert len(result.videos) == 65
+
+
+def test_file_source_fetch_dates_an_undated_scrape_by_its_file(tmp_path: Path) -> None:
+    """Read again (a retried job), the same file gives the same date: no second snapshots."""
+    path = tmp_path / "thebigbradwolf.json"
+    shutil.copy(BRAD, path)
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    dated = tmp_path / "dated"
+    dated.mkdir()
+    shutil.copy(BRAD, dated / BRAD.name)
+    source = FileScraperSource(tmp_path, max_bytes=LIMIT)
+
+    first, again = source.fetch("thebigbradwolf"), source.fetch("thebigbradwolf")
+
+    assert first.scraped_at == again.scraped_at == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
+    # A scrape that says when it was made (here in its name) keeps its own date.
+    named = FileScraperSource(dated, max_bytes=LIMIT).fetch("thebigbradwolf").scraped_at
+    assert named == datetime.fromtimestamp(1609948309.033, tz=UTC)
 
 
 def test_file_source_fetch_reads_a_handle_folder(tmp_path: Path) -> None:
