@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import redis
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from musicrec.core import job_selectors, jobs, roles, selectors
 from musicrec.core.models import Job
 
 JOBS_PAGE_SIZE = 50
+HEALTH_TIMEOUT_S = 3
 # Where a job's subject has a page: target_type -> URL name taking the target id.
 SUBJECT_PAGES = {"author": "authors:detail", "music": "music:detail"}
 
@@ -28,10 +31,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and docker-compose: the database answers."""
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and docker-compose: the database and Redis (when used) answer.
+
+    503 with which one does not (handlers.service_unavailable), so an orchestrator holds
+    traffic back until it returns. Redis is asked on a connection of its own, with a timeout.
+    """
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+    if settings.REDIS_URL:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL,
+            socket_connect_timeout=HEALTH_TIMEOUT_S,
+            socket_timeout=HEALTH_TIMEOUT_S,
+        )
+        with client:
+            client.ping()
     return JsonResponse({"status": "ok"})
 
 

@@ -16,19 +16,17 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-import redis
 from django.db import transaction
 from django_q.models import Task
 
@@ -39,7 +37,7 @@ from music.tests.factories import MusicSourceFactory
 from musicrec.core.jobs import job_task_name
 from musicrec.core.models import Job
 from musicrec.core.synth import render_music, write_audio
-from musicrec.core.tests.processes import database_url, stop_cluster, wait_for
+from musicrec.core.tests.processes import RedisServer, database_url, stop_cluster, wait_for
 from musicrec.core.video import write_clip
 from musicrec.ingest import scrape_store
 from musicrec.platforms.tiktok import parse_scrape
@@ -51,43 +49,6 @@ CLUSTER_KEY = "worker-failures-test-key-" + "x" * 24
 QUEUE = "django_q:musicrec:q"  # the Redis broker's list for the cluster named "musicrec"
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class RedisServer:
-    """A throwaway redis-server on 127.0.0.1 that a test may stop and start again."""
-
-    port: int = field(default_factory=_free_port)
-    process: subprocess.Popen | None = None
-
-    def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
-
-    def client(self, db: int = 0) -> redis.Redis:
-        return redis.Redis(port=self.port, db=db, socket_connect_timeout=2, socket_timeout=5)
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        wait_for(lambda: self._pings(), 10, "redis-server to start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-    def _pings(self) -> bool:
-        try:
-            return bool(self.client().ping())
-        except redis.RedisError:
-            return False
 
 
 @dataclass
