@@ -158,29 +158,40 @@ SIMILARITY_CHUNK = 16  # anchor tracks compared per product, bounding the tempor
 
 
 def similarity_components(
-    arrays: CatalogueArrays, anchor_sets: list[tuple[np.ndarray, np.ndarray | None]]
+    arrays: CatalogueArrays,
+    anchor_sets: list[tuple[np.ndarray, np.ndarray | None]],
+    rows: np.ndarray | None = None,
 ) -> list[np.ndarray]:
-    """Per set of anchors, the highest weighted cosine similarity of every track to any of them,
-    negatives clipped to 0.
+    """Per set of anchors, the highest weighted cosine similarity of every track (or of the
+    catalogue `rows` given, in their order) to any of them, negatives clipped to 0, at most 1.
 
     The anchors are the tracks a marketer kept (`kept_similarity`, every weight 1) or the tracks
     of the creator's best-performing videos (`history`, weighted by relative engagement, the best
     1), so a track close to a strong anchor beats one equally close to a weak one. All sets share
     one product per chunk of SIMILARITY_CHUNK anchors (reading the catalogue's feature matrix is
-    most of the cost), and each set's rows of it are reduced as a view, never copied.
+    most of the cost), and each set's rows of it are reduced as a view, never copied. The engine's
+    pruned pass asks only for the rows that can still reach its top (`engine.score_catalogue`).
     """
-    bounds = np.cumsum([0, *(rows.size for rows, _ in anchor_sets)])
+    if rows is None:
+        tracks = arrays.features.T
+    else:
+        # Gathered from a row-major copy: each row is 2 cache lines there, 21 in the
+        # column-major matrix, which a pass over the other columns has evicted.
+        by_row = arrays.memo("feature_rows", lambda: np.ascontiguousarray(arrays.features))
+        tracks = np.take(by_row, rows, axis=0).T
+    size = tracks.shape[1]
+    bounds = np.cumsum([0, *(anchor_rows.size for anchor_rows, _ in anchor_sets)])
     # Weights are never negative, so w · (anchor · track) = (w · anchor) · track: scaling the few
     # anchor rows saves a pass over the anchors x tracks product.
     anchors = np.empty((int(bounds[-1]), arrays.features.shape[1]), dtype=np.float32)
-    for index, (rows, weights) in enumerate(anchor_sets):
+    for index, (anchor_rows, weights) in enumerate(anchor_sets):
         scale = np.float32(1.0) if weights is None else weights.astype(np.float32)[:, None]
-        anchors[bounds[index] : bounds[index + 1]] = arrays.features[rows] * scale
-    best = np.zeros((len(anchor_sets), arrays.size), dtype=np.float32)
-    reduced = np.empty(arrays.size, dtype=np.float32)
+        anchors[bounds[index] : bounds[index + 1]] = arrays.features[anchor_rows] * scale
+    best = np.zeros((len(anchor_sets), size), dtype=np.float32)
+    reduced = np.empty(size, dtype=np.float32)
     for start in range(0, anchors.shape[0], SIMILARITY_CHUNK):
         stop = min(start + SIMILARITY_CHUNK, anchors.shape[0])
-        chunk = anchors[start:stop] @ arrays.features.T
+        chunk = anchors[start:stop] @ tracks
         for index in range(len(anchor_sets)):
             lo, hi = max(bounds[index], start), min(bounds[index + 1], stop)
             if lo < hi:

@@ -9,7 +9,7 @@ them; a maximal-marginal-relevance pass keeps one artist or one genre from filli
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -55,6 +55,14 @@ ARTIST_CAP = 2
 GENRE_CAP_SHARE = 0.7
 DEFAULT_DIVERSITY = 0.15  # MMR trade-off: 0 = pure relevance order (caps still apply)
 POOL_MIN = 200  # MMR re-ranks the best POOL_MIN (or 10 x limit) tracks, not the whole catalogue
+# The pruned pass (`score_catalogue(..., top=k)`): the exact totals of about PRUNE_PROBE x k rows
+# with the best other components, found from every PRUNE_STRIDE-th row, set the bar the rest
+# must be able to reach.
+PRUNE_PROBE = 4
+PRUNE_STRIDE = 16
+# Added to the similarity's reach so that float32 rounding (about 1e-7 on totals in 0-1) can
+# never prune a row that belongs in the top.
+PRUNE_SLACK = 1e-5
 
 
 @dataclass
@@ -138,6 +146,11 @@ class Scores:
     history: HistoryAnchors
     notices: list[str]
     crowd: CrowdScores | None = None
+    # A pass pruned to its best `top` rows computes the similarity components only on
+    # `exact_rows` (eligible rows, the only ones whose total is exact): elsewhere they are 0 and
+    # the total a lower bound. None: every row is exact.
+    exact_rows: np.ndarray | None = None
+    top: int | None = None
 
 
 def _eligible(arrays: CatalogueArrays, request: Request, notices: list[str]) -> np.ndarray:
@@ -173,46 +186,62 @@ FALLBACK_NOTICE = (
 )
 
 
-def _weighted_total(
-    parts: Mapping[str, np.ndarray], weights: Weights, ctx: Context, size: int
-) -> tuple[np.ndarray, dict[str, float], bool]:
-    """(total, effective weights rounded to 4 places, fell back to popularity and trend)."""
+def _effective_weights(
+    present: Collection[str], weights: Weights, ctx: Context
+) -> tuple[dict[str, float], bool]:
+    """(the weights of the components present, after the multipliers, summing to 1, in
+    COMPONENTS order; fell back to popularity and trend)."""
     raw = weights.as_dict()
     active = {
         name: raw[name] * ctx.multipliers.get(name, 1.0)
         for name in COMPONENTS
-        if name in parts and raw[name] > 0
+        if name in present and raw[name] > 0
     }
     fallback = sum(active.values()) <= 0
     if fallback:
         active = {n: DEFAULT_WEIGHTS[n] for n in ("popularity", "trend")}
     total_weight = sum(active.values())
-    effective = {name: w / total_weight for name, w in active.items()}
-    total = np.zeros(size, dtype=np.float32)
-    scaled = np.empty(size, dtype=np.float32)  # one buffer for every term: no temporaries
+    return {name: w / total_weight for name, w in active.items()}, fallback
+
+
+def _add_terms(
+    total: np.ndarray, parts: Mapping[str, np.ndarray], effective: Mapping[str, float]
+) -> np.ndarray:
+    """total += weight x part for every part named in `effective`, in its order, in place."""
+    scaled = np.empty(total.size, dtype=np.float32)  # one buffer for every term: no temporaries
     for name, weight in effective.items():
-        np.multiply(parts[name], np.float32(weight), out=scaled)
-        total += scaled
-    return total, {k: round(v, 4) for k, v in effective.items()}, fallback
+        if name in parts:
+            np.multiply(parts[name], np.float32(weight), out=scaled)
+            total += scaled
+    return total
+
+
+def _rounded(effective: Mapping[str, float]) -> dict[str, float]:
+    return {name: round(weight, 4) for name, weight in effective.items()}
 
 
 def reweigh(scores: Scores, weights: Weights) -> Scores:
     """The same component scores totalled with other weights: the components do not depend on
     the weights, so a weight search scores each case once and only re-adds."""
-    total, effective, fallback = _weighted_total(
-        scores.components, weights, scores.context, scores.total.size
-    )
+    if scores.exact_rows is not None:
+        raise ValueError("a pass pruned to its top rows cannot be reweighed; score without top")
+    effective, fallback = _effective_weights(scores.components, weights, scores.context)
+    total = _add_terms(np.zeros(scores.total.size, dtype=np.float32), scores.components, effective)
     notices = [n for n in scores.notices if n != FALLBACK_NOTICE]
     return replace(
         scores,
         total=total,
-        effective_weights=effective,
+        effective_weights=_rounded(effective),
         notices=[FALLBACK_NOTICE, *notices] if fallback else notices,
     )
 
 
 def score_catalogue(
-    arrays: CatalogueArrays, request: Request, *, crowd: CrowdScores | None = None
+    arrays: CatalogueArrays,
+    request: Request,
+    *,
+    crowd: CrowdScores | None = None,
+    top: int | None = None,
 ) -> Scores:
     """Component scores and the weighted total for every catalogue row.
 
@@ -220,13 +249,18 @@ def score_catalogue(
     uses (`crowd.crowd_scores`). Components without a signal for this request (no target tempo,
     no crowd data, no kept tracks...) are left out and the remaining weights renormalised, so
     totals stay in 0-1 and comparable across requests.
+
+    With `top`, only the best `top` eligible rows need to be right: the similarity components,
+    the costliest, are computed only on the rows that can still reach them (`Scores.exact_rows`),
+    and `top_rows(scores, k <= top)` returns what the full pass would, with the same totals to
+    float32 rounding (the products over fewer rows may round the last bit otherwise).
     """
     with single_threaded_blas():
-        return _score_catalogue(arrays, request, crowd)
+        return _score_catalogue(arrays, request, crowd, top)
 
 
 def _score_catalogue(
-    arrays: CatalogueArrays, request: Request, crowd: CrowdScores | None
+    arrays: CatalogueArrays, request: Request, crowd: CrowdScores | None, top: int | None = None
 ) -> Scores:
     notices: list[str] = []
     ctx = resolve_context(request.target, request.brief, request.filters)
@@ -269,10 +303,24 @@ def _score_catalogue(
         )
         if name in weighed and rows.size
     ]
-    similar = comp.similarity_components(arrays, [(r, w) for _, r, w in anchored])
-    parts.update({name: values for (name, _, _), values in zip(anchored, similar, strict=True)})
-
-    total, effective, fallback = _weighted_total(parts, request.weights, ctx, arrays.size)
+    filter_notices: list[str] = []
+    eligible = _eligible(arrays, request, filter_notices)
+    effective, fallback = _effective_weights(
+        [*parts, *(name for name, _, _ in anchored)], request.weights, ctx
+    )
+    # The similarity components come last in COMPONENTS, so adding them after the others sums
+    # every row's terms in the same order whether the pass is pruned or not.
+    total = _add_terms(np.zeros(arrays.size, dtype=np.float32), parts, effective)
+    anchored = [(name, rows, weights) for name, rows, weights in anchored if name in effective]
+    exact_rows = None
+    if anchored:
+        similar = _Similarity(arrays, anchored, effective, total)
+        if top is None:
+            parts.update(similar.components())
+        else:
+            exact_rows = _reachable_rows(total, eligible, similar, top)
+            parts.update(similar.components(exact_rows))
+        _add_terms(total, parts, {name: effective[name] for name, _, _ in anchored})
     if fallback:
         notices.append(FALLBACK_NOTICE)
     if ctx.cold_start:
@@ -285,26 +333,108 @@ def _score_catalogue(
         )
     if request.brief and "funny" in request.brief.moods:
         notices.append("A funny mood cannot be heard in the audio, so the brief's mood skips it.")
-    eligible = _eligible(arrays, request, notices)
+    notices.extend(filter_notices)
     return Scores(
         total=total,
         components=parts,
-        effective_weights=effective,
+        effective_weights=_rounded(effective),
         eligible=eligible,
         context=ctx,
         kept_rows=kept_rows,
         history=history,
         notices=notices,
         crowd=crowd,
+        exact_rows=exact_rows,
+        top=None if exact_rows is None else top,
     )
+
+
+class _Similarity:
+    """The similarity components of one request, computed for any rows asked."""
+
+    def __init__(
+        self,
+        arrays: CatalogueArrays,
+        anchored: list[tuple[str, np.ndarray, np.ndarray | None]],
+        effective: Mapping[str, float],
+        linear: np.ndarray,
+    ) -> None:
+        self.arrays = arrays
+        self.names = [name for name, _, _ in anchored]
+        self.anchor_sets = [(rows, weights) for _, rows, weights in anchored]
+        self.weights = [np.float32(effective[name]) for name in self.names]
+        self.linear = linear
+        # Each component is clipped into 0..1, so it adds at most its weight to a total.
+        self.reach = float(sum(effective[name] for name in self.names)) + PRUNE_SLACK
+
+    def components(self, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Every row's components; with `rows`, 0 outside them."""
+        values = comp.similarity_components(self.arrays, self.anchor_sets, rows)
+        if rows is None:
+            return dict(zip(self.names, values, strict=True))
+        full = np.zeros((len(values), self.arrays.size), dtype=np.float32)
+        full[:, rows] = values
+        return dict(zip(self.names, full, strict=True))
+
+    def totals(self, rows: np.ndarray) -> np.ndarray:
+        """The exact totals of `rows`, summed in the order the full pass sums them."""
+        total = self.linear[rows]
+        values = comp.similarity_components(self.arrays, self.anchor_sets, rows)
+        for weight, value in zip(self.weights, values, strict=True):
+            value *= weight
+            total += value
+        return total
+
+
+def _reachable_rows(
+    linear: np.ndarray, eligible: np.ndarray, similar: _Similarity, top: int
+) -> np.ndarray:
+    """The eligible rows whose total can still be among the best `top`, in row order.
+
+    A row's total is its linear part (every other component) plus at most `similar.reach`, and at
+    least the linear part (the similarities are never negative). Any `top` eligible rows scored
+    exactly give a bar the top-th best total reaches for sure; a row whose linear part plus the
+    reach stays below the bar cannot make the top, so it is pruned. The probe, about
+    PRUNE_PROBE x top rows with the best linear parts, is found from every PRUNE_STRIDE-th row (a
+    full selection would cost more than the pruning saves); it only has to hold `top` eligible
+    rows for the bar to be sound, and the better its rows, the fewer rows are left.
+    """
+    if np.count_nonzero(eligible) <= PRUNE_PROBE * top:
+        return np.flatnonzero(eligible)
+    sample = linear[::PRUNE_STRIDE]
+    rank = PRUNE_PROBE * top // PRUNE_STRIDE
+    probe = np.empty(0, dtype=np.int64)
+    while probe.size < top:  # too few eligible rows above the cut: lower it
+        if rank >= sample.size:
+            probe = np.flatnonzero(eligible)
+            break
+        cut = np.partition(sample, sample.size - 1 - rank)[sample.size - 1 - rank]
+        probe = np.flatnonzero(linear >= cut)
+        probe = probe[eligible[probe]]
+        rank = 2 * rank + 1
+    bar = np.partition(similar.totals(probe), probe.size - top)[probe.size - top]
+    return np.flatnonzero((linear >= np.float32(bar - similar.reach)) & eligible)
 
 
 def top_rows(scores: Scores, k: int) -> np.ndarray:
     """The k best eligible rows by total score (ties by row), without diversification."""
-    rows = np.flatnonzero(scores.eligible)
+    if scores.exact_rows is None:
+        rows = np.flatnonzero(scores.eligible)
+    elif scores.top is not None and k <= scores.top:
+        rows = scores.exact_rows
+    else:
+        raise ValueError(f"this pass was pruned to its top {scores.top} rows, {k} were asked")
+    values = scores.total[rows]
     if rows.size > k:
-        rows = rows[np.argpartition(-scores.total[rows], k - 1)[:k]]
-    return rows[np.lexsort((rows, -scores.total[rows]))]
+        # Every row tied with the k-th best stays in, so that ties go by row below.
+        keep = values >= np.partition(values, rows.size - k)[rows.size - k]
+        rows, values = rows[keep], values[keep]
+    return rows[np.lexsort((rows, -values))][:k]
+
+
+def pool_size(limit: int) -> int:
+    """How many of the best rows the diversity step re-ranks for a list of `limit`."""
+    return max(POOL_MIN, 10 * limit)
 
 
 def _select_diverse(
@@ -312,7 +442,7 @@ def _select_diverse(
 ) -> tuple[np.ndarray, list[str]]:
     """Greedy MMR under per-block artist and genre caps; caps relax only when nothing fits."""
     notices: list[str] = []
-    pool = top_rows(scores, max(POOL_MIN, 10 * limit))
+    pool = top_rows(scores, pool_size(limit))
     if pool.size == 0:
         return pool, notices
     relevance = scores.total[pool].astype(np.float64)
@@ -450,7 +580,7 @@ def recommend(
 ) -> Result:
     """Rank the catalogue for `request`; each item carries its components and reasons."""
     with single_threaded_blas():
-        scores = _score_catalogue(arrays, request, crowd)
+        scores = _score_catalogue(arrays, request, crowd, pool_size(request.limit))
         rows, diversity_notices = _select_diverse(arrays, scores, request.limit, request.diversity)
     candidates = int(scores.eligible.sum())
     notices = list(scores.notices)
