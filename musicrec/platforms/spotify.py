@@ -270,10 +270,11 @@ class SpotifyClient:
     def _call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one spotipy call, translating its failures into our two readable errors.
 
-        Returns None for 404, which Spotify uses for an unknown ID.
+        Returns None for 404, which Spotify uses for an unknown ID. spotipy returns None for
+        an answer that is not JSON: that is a failure, never "not found" (which is cached).
         """
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except SpotifyOauthError as exc:
             response = getattr(exc.__context__, "response", None)
             status = getattr(response, "status_code", None)
@@ -309,6 +310,9 @@ class SpotifyClient:
             raise SpotifyError(
                 f"Spotify {what} failed: no answer ({type(exc).__name__}: {exc})"
             ) from exc
+        if result is None:
+            raise SpotifyError(f"Spotify {what} failed: the answer was not JSON")
+        return result
 
 
 def spotify_client_from_settings(
