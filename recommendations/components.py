@@ -37,6 +37,18 @@ def _unknown_as_zero(scores: np.ndarray) -> np.ndarray:
     return np.fmax(scores, np.float32(0.0), out=scores)
 
 
+def unknown_far(arrays: CatalogueArrays, column: str) -> np.ndarray:
+    """A catalogue column with its unknown values (NaN) moved to +inf, computed once.
+
+    A Gaussian of the distance to a target then gives exactly 0 for them (exp(-inf)), as the
+    components want, without a pass of its own to zero the NaN each request.
+    """
+    values = getattr(arrays, column)
+    return arrays.memo(
+        f"{column}:unknown_far", lambda: np.where(np.isnan(values), np.float32(np.inf), values)
+    )
+
+
 def tempo_octaves(tempo_range: tuple[float, float]) -> tuple[tuple[float, float], ...]:
     """The octave factors to try: none beyond 1 for an open range ("over 140 BPM"), which any
     track would reach by doubling."""
@@ -48,51 +60,52 @@ def tempo_component(arrays: CatalogueArrays, tempo_range: tuple[float, float]) -
     """max over octave factors of penalty * exp(-d^2 / 2 tol^2), taken inside one exp.
 
     For a closed range the distance to [lo + s, hi + s] (log2, shifted by the octave s) is
-    max(|t - centre - s| - half width, 0), so each octave costs a few in-place passes over one
-    buffer; an open range ("over 140 BPM") keeps the one-sided form.
+    max(|t - centre - s| - half width, 0). Half and double time (s = -1, +1) share one penalty,
+    so only the nearer counts, and min(|o + 1|, |o - 1|) = ||o| - 1|: two in-place branches over
+    one buffer each. An open range ("over 140 BPM") keeps the one-sided form.
     """
     low, high = tempo_range
-    t = arrays.log2_tempo
     scale = np.float32(-0.5 / TEMPO_TOLERANCE**2)
-    octaves = tempo_octaves(tempo_range)
-    if len(octaves) == 1:  # an open range: compared at f = 1 only
+    if len(tempo_octaves(tempo_range)) == 1:  # an open range: compared at f = 1 only
+        t = arrays.log2_tempo
         log_low = np.float32(math.log2(low)) if low > 0 else np.float32(-np.inf)
         log_high = np.float32(math.log2(high)) if math.isfinite(high) else np.float32(np.inf)
         best = np.maximum(log_low - t, t - log_high)
         np.maximum(best, np.float32(0.0), out=best)
         best *= best
         best *= scale
-    else:
-        centre = (math.log2(low) + math.log2(high)) / 2
-        half = np.float32((math.log2(high) - math.log2(low)) / 2)
-        offset = t - np.float32(centre)
-        best = np.full(arrays.size, -np.inf, dtype=np.float32)
-        distance = np.empty(arrays.size, dtype=np.float32)
-        for factor, penalty in octaves:
-            np.subtract(offset, np.float32(math.log2(factor)), out=distance)
-            np.abs(distance, out=distance)
-            if half > 0:
-                distance -= half
-                np.maximum(distance, np.float32(0.0), out=distance)
-            distance *= distance
-            distance *= scale
-            if penalty != 1.0:
-                distance += np.float32(math.log(penalty))
-            np.maximum(best, distance, out=best)
+        np.exp(best, out=best)
         # An unknown tempo (NaN) stays NaN through maximum and exp; _unknown_as_zero makes it 0.
-    np.exp(best, out=best)
-    return _unknown_as_zero(best)
+        return _unknown_as_zero(best)
+    (exact, _), (half_time, shifted), (double_time, doubled) = TEMPO_OCTAVES
+    assert (exact, half_time, double_time, shifted) == (1.0, 0.5, 2.0, doubled)
+    centre = (math.log2(low) + math.log2(high)) / 2
+    half = np.float32((math.log2(high) - math.log2(low)) / 2)
+    # An unknown tempo is +inf octaves away: both branches reach -inf, and exp makes it 0.
+    near = np.subtract(unknown_far(arrays, "log2_tempo"), np.float32(centre))
+    np.abs(near, out=near)
+    off = np.subtract(near, np.float32(1.0))
+    np.abs(off, out=off)
+    for distance in (near, off):
+        if half > 0:
+            distance -= half
+            np.maximum(distance, np.float32(0.0), out=distance)
+        distance *= distance
+        distance *= scale
+    off += np.float32(math.log(shifted))
+    best = np.maximum(near, off, out=near)
+    return np.exp(best, out=best)
 
 
 def mood_component(arrays: CatalogueArrays, point: tuple[float, float]) -> np.ndarray:
-    dv = arrays.valence - np.float32(point[0])
-    da = arrays.arousal - np.float32(point[1])
+    """Unknown valence or arousal is +inf away (`unknown_far`), so it scores exp(-inf) = 0."""
+    dv = unknown_far(arrays, "valence") - np.float32(point[0])
+    da = unknown_far(arrays, "arousal") - np.float32(point[1])
     dv *= dv
     da *= da
     dv += da
     dv *= np.float32(-0.5 / MOOD_SCORE_WIDTH**2)
-    np.exp(dv, out=dv)
-    return _unknown_as_zero(dv)
+    return np.exp(dv, out=dv)
 
 
 def genre_component(arrays: CatalogueArrays, vector: np.ndarray) -> np.ndarray:
@@ -101,11 +114,12 @@ def genre_component(arrays: CatalogueArrays, vector: np.ndarray) -> np.ndarray:
 
 
 def closeness(values: np.ndarray, target: float, width: float) -> np.ndarray:
+    """exp(-(value - target)^2 / 2 width^2); give unknown values as +inf (`unknown_far`), which
+    score 0."""
     diff = values - np.float32(target)
     diff *= diff
     diff *= np.float32(-0.5 / width**2)
-    np.exp(diff, out=diff)
-    return _unknown_as_zero(diff)
+    return np.exp(diff, out=diff)
 
 
 def energy_component(
@@ -113,12 +127,15 @@ def energy_component(
 ) -> np.ndarray:
     parts = []
     if energy is not None:
-        parts.append(closeness(arrays.energy, energy, ENERGY_WIDTH))
+        parts.append(closeness(unknown_far(arrays, "energy"), energy, ENERGY_WIDTH))
     if danceability is not None:
-        parts.append(closeness(arrays.danceability, danceability, ENERGY_WIDTH))
+        parts.append(closeness(unknown_far(arrays, "danceability"), danceability, ENERGY_WIDTH))
     if not parts:
         return np.zeros(arrays.size, dtype=np.float32)
-    return parts[0] if len(parts) == 1 else (parts[0] + parts[1]) * np.float32(0.5)
+    if len(parts) == 2:
+        parts[0] += parts[1]
+        parts[0] *= np.float32(0.5)
+    return parts[0]
 
 
 def popularity_component(arrays: CatalogueArrays) -> np.ndarray:
@@ -151,7 +168,9 @@ def trend_component(arrays: CatalogueArrays) -> np.ndarray:
 
 def tier_fit_component(popularity: np.ndarray, trend: np.ndarray, lean: float) -> np.ndarray:
     """Proven popularity for large creators, rising trend for small ones (`TIER_LEAN`)."""
-    return np.float32(lean) * popularity + np.float32(1.0 - lean) * trend
+    fit = np.multiply(popularity, np.float32(lean))
+    fit += np.float32(1.0 - lean) * trend
+    return fit
 
 
 SIMILARITY_CHUNK = 16  # anchor tracks compared per product, bounding the temporary to 16 x n

@@ -122,13 +122,11 @@ class HistoryAnchors:
 
     @classmethod
     def of(cls, arrays: CatalogueArrays, history: Mapping[int, float]) -> HistoryAnchors:
-        found = [
-            (row, float(lift))
-            for music_id, lift in sorted(history.items())
-            if lift > 0 and (row := arrays.row_of(music_id)) is not None
-        ]
-        rows = np.array([r for r, _ in found], dtype=np.int64)
-        lifts = np.array([lift for _, lift in found], dtype=np.float64)
+        positive = sorted((music_id, float(lift)) for music_id, lift in history.items() if lift > 0)
+        rows = arrays.row_index(np.array([m for m, _ in positive], dtype=np.int64))
+        found = rows >= 0
+        rows = rows[found]
+        lifts = np.array([lift for _, lift in positive], dtype=np.float64)[found]
         weights = lifts / lifts.max() if lifts.size else lifts
         return cls(rows=rows, lifts=lifts, weights=weights.astype(np.float32))
 

