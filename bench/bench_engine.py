@@ -305,6 +305,12 @@ def main() -> None:
         f"top-200 rankings equal"
     )
 
+    print(
+        f"memory of the catalogue arrays after these requests, with what they memoise on first "
+        f"use (popularity, trend, unknowns at +inf, row-major features): "
+        f"{arrays.nbytes / 2**20:.1f} MB"
+    )
+
     compat_ms = []
     for i in range(60):
         seed = int(arrays.music_ids[rng.integers(0, arrays.size)])

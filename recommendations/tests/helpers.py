@@ -6,7 +6,22 @@ import numpy as np
 
 from musicrec.core.descriptors import GENRE_KEYS
 from recommendations.catalogue import TrackRecord
+from recommendations.targets import Target
 from recommendations.weights import COMPONENTS
+
+# A creator's profile with every descriptor the engine reads, its best videos' music and a tier.
+PROFILE = Target(
+    tempo_bpm=118.0,
+    energy=0.7,
+    valence=0.6,
+    arousal=0.7,
+    danceability=0.8,
+    genres={"pop": 0.6, "hip-hop": 0.4},
+    best_genres={"electronic": 1.0},
+    best_tempo_bpm=124.0,
+    follower_count=80_000,
+    consistency={"tempo_bpm": 0.4, "genres": 0.9, "valence": 0.2},
+)
 
 
 def track(music_id: int, **fields: object) -> TrackRecord:

@@ -37,7 +37,7 @@ from recommendations.targets import TIER_LEAN, parse_note, tempo_range_error
 from recommendations.usage import relative_performance
 from recommendations.weights import CROWD_WEIGHTS
 
-from .helpers import only, random_catalogue, track
+from .helpers import PROFILE, only, random_catalogue, track
 
 
 def ranked_ids(result) -> list[int]:
@@ -647,18 +647,7 @@ def test_components_without_weight_are_not_computed():
 REQUESTS = [
     Request(),
     Request(
-        target=Target(
-            tempo_bpm=118.0,
-            energy=0.7,
-            valence=0.6,
-            arousal=0.7,
-            danceability=0.8,
-            genres={"pop": 0.6, "hip-hop": 0.4},
-            best_genres={"electronic": 1.0},
-            best_tempo_bpm=124.0,
-            follower_count=80_000,
-            consistency={"tempo_bpm": 0.4, "genres": 0.9, "valence": 0.2},
-        ),
+        target=PROFILE,
         exclude_ids=frozenset({3, 4, 5}),
         rejected_ids=frozenset({6}),
         kept_ids=frozenset({7, 8}),

@@ -18,7 +18,6 @@ from recommendations.engine import (
     Filters,
     Request,
     Scores,
-    Target,
     Weights,
     pool_size,
     ranked_ids,
@@ -28,18 +27,9 @@ from recommendations.engine import (
     top_rows,
 )
 
-from .helpers import only, random_catalogue, track
+from .helpers import PROFILE, only, random_catalogue, track
 
 N_TRACKS = 1_500
-TARGET = Target(
-    tempo_bpm=118.0,
-    energy=0.7,
-    valence=0.6,
-    arousal=0.7,
-    danceability=0.8,
-    genres={"pop": 0.6, "hip-hop": 0.4},
-    follower_count=80_000,
-)
 # The defaults (own history 0.21, kept tracks 0.05) with a crowd component, as the bench asks.
 WEIGHTS = {"momentum": 0.1}
 
@@ -53,7 +43,7 @@ def anchored(arrays: CatalogueArrays, seed: int, **fields: object) -> Request:
     """A request with about ten own-history anchors of varied lifts and two kept tracks."""
     rng = np.random.default_rng(seed)
     ids = arrays.music_ids[rng.choice(arrays.size, 12, replace=False)].tolist()
-    fields.setdefault("target", TARGET)
+    fields.setdefault("target", PROFILE)
     fields.setdefault("weights", WEIGHTS)
     return Request(
         history={music_id: float(rng.uniform(1.05, 3.0)) for music_id in ids[:10]},
@@ -151,7 +141,7 @@ def test_pruned_pass_when_every_anchor_is_unlike_the_catalogue():
         record.spotify_popularity = float(i % 101)
     arrays = CatalogueArrays.build(lively + unlike)
     request = Request(
-        target=TARGET,
+        target=PROFILE,
         weights=only(popularity=1.0, history=1.0),
         history={600: 2.0, 601: 1.5, 602: 1.2},
         exclude_ids=frozenset({600, 601, 602}),
@@ -178,7 +168,7 @@ def test_pruned_pass_breaks_ties_by_row():
     """Identical tracks tie exactly; the top keeps the lower rows, as the full pass does."""
     twins = [track(i, tempo_bpm=120.0, energy=0.5, genres={"pop": 1.0}) for i in range(1, 300)]
     arrays = CatalogueArrays.build(twins)
-    request = Request(target=TARGET, weights=only(tempo=1.0, history=1.0), history={1: 2.0})
+    request = Request(target=PROFILE, weights=only(tempo=1.0, history=1.0), history={1: 2.0})
     full, pruned = score_catalogue(arrays, request), score_catalogue(arrays, request, top=5)
     assert top_rows(pruned, 5).tolist() == top_rows(full, 5).tolist() == [0, 1, 2, 3, 4]
 
@@ -205,6 +195,6 @@ def test_pruned_scores_refuse_a_larger_top_and_reweighing(arrays):
 
 
 def test_pass_without_anchors_is_not_pruned(arrays):
-    scores = score_catalogue(arrays, Request(target=TARGET, weights=WEIGHTS), top=10)
+    scores = score_catalogue(arrays, Request(target=PROFILE, weights=WEIGHTS), top=10)
     assert scores.exact_rows is None
     assert top_rows(scores, 100).size == 100
