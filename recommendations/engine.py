@@ -253,6 +253,8 @@ def score_catalogue(
     and `top_rows(scores, k <= top)` returns what the full pass would, with the same totals to
     float32 rounding (the products over fewer rows may round the last bit otherwise).
     """
+    if top is not None and top < 1:
+        raise ValueError(f"top must be at least 1, got {top!r}")
     with single_threaded_blas():
         return _score_catalogue(arrays, request, crowd, top)
 

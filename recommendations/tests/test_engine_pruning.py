@@ -91,6 +91,14 @@ def test_pruned_pass_with_the_default_weights_and_a_brief(arrays):
     assert_same_top(arrays, anchored(arrays, 7, weights={}, brief=brief), 20)
 
 
+def test_pruned_pass_with_kept_tracks_alone(arrays):
+    kept = frozenset(arrays.music_ids[[3, 30, 300]].tolist())
+    request = Request(target=PROFILE, kept_ids=kept, weights={"kept_similarity": 0.4})
+    pruned = assert_same_top(arrays, request, 10)
+    assert "history" not in pruned.components
+    assert pruned.exact_rows.size < int(pruned.eligible.sum())
+
+
 def test_pruned_pass_with_filters_leaving_few_rows(arrays):
     filters = Filters(genres=["jazz"], commercial_only=True)
     request = anchored(arrays, 8, filters=filters)
@@ -192,6 +200,8 @@ def test_pruned_scores_refuse_a_larger_top_and_reweighing(arrays):
         top_rows(pruned, 11)
     with pytest.raises(ValueError, match="cannot be reweighed"):
         reweigh(pruned, Weights())
+    with pytest.raises(ValueError, match="top must be at least 1, got 0"):
+        score_catalogue(arrays, anchored(arrays, 2), top=0)
 
 
 def test_pass_without_anchors_is_not_pruned(arrays):
