@@ -250,8 +250,8 @@ def score_catalogue(
 
     With `top`, only the best `top` eligible rows need to be right: the similarity components,
     the costliest, are computed only on the rows that can still reach them (`Scores.exact_rows`),
-    and `top_rows(scores, k <= top)` returns what the full pass would, with the same totals to
-    float32 rounding (the products over fewer rows may round the last bit otherwise).
+    and `top_rows(scores, top)` returns what the full pass would, with the same totals to float32
+    rounding (the products over fewer rows may round the last bit otherwise).
     """
     if top is not None and top < 1:
         raise ValueError(f"top must be at least 1, got {top!r}")
@@ -315,12 +315,18 @@ def _score_catalogue(
     exact_rows = None
     if anchored:
         similar = _Similarity(arrays, anchored, effective, total)
-        if top is None:
-            parts.update(similar.components())
-        else:
-            exact_rows = _reachable_rows(total, eligible, similar, top)
-            parts.update(similar.components(exact_rows))
-        _add_terms(total, parts, {name: effective[name] for name, _, _ in anchored})
+        if top is not None:
+            rows = _reachable_rows(total, eligible, similar, top)
+            values = similar.values(rows)
+            totals = similar.totals(rows, values)
+            # Which rows tied at the cut the full pass keeps depends on the whole array
+            # (`top_rows`), so a tie there is scored whole, as the full pass would be.
+            if not _tied_at_cut(totals, top):
+                exact_rows, total[rows] = rows, totals
+                parts.update(similar.spread(rows, values))
+        if exact_rows is None:
+            parts.update(zip(similar.names, similar.values(), strict=True))
+            _add_terms(total, parts, {name: effective[name] for name in similar.names})
     if fallback:
         notices.append(FALLBACK_NOTICE)
     if ctx.cold_start:
@@ -367,23 +373,32 @@ class _Similarity:
         # Each component is clipped into 0..1, so it adds at most its weight to a total.
         self.reach = float(sum(effective[name] for name in self.names)) + PRUNE_SLACK
 
-    def components(self, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """Every row's components; with `rows`, 0 outside them."""
-        values = comp.similarity_components(self.arrays, self.anchor_sets, rows)
-        if rows is None:
-            return dict(zip(self.names, values, strict=True))
+    def values(self, rows: np.ndarray | None = None) -> list[np.ndarray]:
+        """Each component on `rows` (every row when None)."""
+        return comp.similarity_components(self.arrays, self.anchor_sets, rows)
+
+    def spread(self, rows: np.ndarray, values: list[np.ndarray]) -> dict[str, np.ndarray]:
+        """The components of `rows` as catalogue-long columns, 0 elsewhere."""
         full = np.zeros((len(values), self.arrays.size), dtype=np.float32)
         full[:, rows] = values
         return dict(zip(self.names, full, strict=True))
 
-    def totals(self, rows: np.ndarray) -> np.ndarray:
+    def totals(self, rows: np.ndarray, values: list[np.ndarray]) -> np.ndarray:
         """The exact totals of `rows`, summed in the order the full pass sums them."""
         total = self.linear[rows]
-        values = comp.similarity_components(self.arrays, self.anchor_sets, rows)
+        scaled = np.empty(rows.size, dtype=np.float32)
         for weight, value in zip(self.weights, values, strict=True):
-            value *= weight
-            total += value
+            np.multiply(value, weight, out=scaled)
+            total += scaled
         return total
+
+
+def _tied_at_cut(totals: np.ndarray, top: int) -> bool:
+    """Whether rows equal to the top-th best total are left out: the top is then not unique."""
+    if totals.size <= top:
+        return False
+    cut = np.partition(totals, totals.size - top)[totals.size - top]
+    return int(np.count_nonzero(totals >= cut)) > top
 
 
 def _reachable_rows(
@@ -412,7 +427,8 @@ def _reachable_rows(
         probe = np.flatnonzero(linear >= cut)
         probe = probe[eligible[probe]]
         rank = 2 * rank + 1
-    bar = np.partition(similar.totals(probe), probe.size - top)[probe.size - top]
+    totals = similar.totals(probe, similar.values(probe))
+    bar = np.partition(totals, probe.size - top)[probe.size - top]
     return np.flatnonzero((linear >= np.float32(bar - similar.reach)) & eligible)
 
 
@@ -420,16 +436,14 @@ def top_rows(scores: Scores, k: int) -> np.ndarray:
     """The k best eligible rows by total score (ties by row), without diversification."""
     if scores.exact_rows is None:
         rows = np.flatnonzero(scores.eligible)
-    elif scores.top is not None and k <= scores.top:
+    elif k == scores.top:
         rows = scores.exact_rows
     else:
+        # Fewer would do but for ties at their cut, which the full pass breaks by the whole array.
         raise ValueError(f"this pass was pruned to its top {scores.top} rows, {k} were asked")
-    values = scores.total[rows]
     if rows.size > k:
-        # Every row tied with the k-th best stays in, so that ties go by row below.
-        keep = values >= np.partition(values, rows.size - k)[rows.size - k]
-        rows, values = rows[keep], values[keep]
-    return rows[np.lexsort((rows, -values))][:k]
+        rows = rows[np.argpartition(-scores.total[rows], k - 1)[:k]]
+    return rows[np.lexsort((rows, -scores.total[rows]))]
 
 
 def pool_size(limit: int) -> int:

@@ -146,7 +146,7 @@ def test_pruned_pass_when_every_anchor_is_unlike_the_catalogue():
         for i in range(3)
     ]
     for i, record in enumerate(lively):
-        record.spotify_popularity = float(i % 101)
+        record.spotify_popularity = i / 6  # no two alike: no tie at the cut
     arrays = CatalogueArrays.build(lively + unlike)
     request = Request(
         target=PROFILE,
@@ -157,6 +157,7 @@ def test_pruned_pass_when_every_anchor_is_unlike_the_catalogue():
     cosines = arrays.features[arrays.rows_for([600, 601, 602])] @ arrays.features.T
     assert (cosines < 0).mean() > 0.8
     pruned = assert_same_top(arrays, request, 10)
+    assert pruned.exact_rows is not None
     assert pruned.components["history"].max() < 0.05
 
 
@@ -172,13 +173,16 @@ def test_pruned_pass_with_nothing_eligible():
     assert top_rows(score_catalogue(arrays, request, top=10), 10).size == 0
 
 
-def test_pruned_pass_breaks_ties_by_row():
-    """Identical tracks tie exactly; the top keeps the lower rows, as the full pass does."""
+def test_pruned_pass_scores_whole_when_rows_tie_at_the_cut():
+    """Identical tracks tie exactly: which of them the top keeps depends on the whole array, so
+    the pass is not pruned and keeps the full pass's choice."""
     twins = [track(i, tempo_bpm=120.0, energy=0.5, genres={"pop": 1.0}) for i in range(1, 300)]
     arrays = CatalogueArrays.build(twins)
     request = Request(target=PROFILE, weights=only(tempo=1.0, history=1.0), history={1: 2.0})
     full, pruned = score_catalogue(arrays, request), score_catalogue(arrays, request, top=5)
-    assert top_rows(pruned, 5).tolist() == top_rows(full, 5).tolist() == [0, 1, 2, 3, 4]
+    assert pruned.exact_rows is None
+    assert top_rows(pruned, 5).tolist() == top_rows(full, 5).tolist()
+    np.testing.assert_array_equal(pruned.total, full.total)
 
 
 @pytest.mark.parametrize("limit", [1, 20, 50])
@@ -194,10 +198,11 @@ def test_recommend_lists_what_the_full_pass_would(arrays, limit):
     assert pool_size(limit) == max(200, 10 * limit)
 
 
-def test_pruned_scores_refuse_a_larger_top_and_reweighing(arrays):
+def test_pruned_scores_refuse_another_top_and_reweighing(arrays):
     pruned = score_catalogue(arrays, anchored(arrays, 2), top=10)
-    with pytest.raises(ValueError, match="pruned to its top 10 rows, 11 were asked"):
-        top_rows(pruned, 11)
+    for k in (9, 11):
+        with pytest.raises(ValueError, match=f"pruned to its top 10 rows, {k} were asked"):
+            top_rows(pruned, k)
     with pytest.raises(ValueError, match="cannot be reweighed"):
         reweigh(pruned, Weights())
     with pytest.raises(ValueError, match="top must be at least 1, got 0"):
