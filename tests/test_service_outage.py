@@ -4,7 +4,8 @@ back.
 
 The server is gunicorn on the test database, as in production. Its PostgreSQL is reached
 through a relay on loopback (`TcpProxy`) that the test takes away and brings back: the
-machine's PostgreSQL, which other test runs use, is never stopped. Its Redis is a redis-server
+machine's PostgreSQL, which other test runs use, is never stopped (on SQLite only the Redis
+case runs). Its Redis is a redis-server
 of its own, stopped and started. Settings are production's (`musicrec.settings.base`, DEBUG
 off) but for plain static storage: no collectstatic in tests.
 """
@@ -31,7 +32,13 @@ from rest_framework.authtoken.models import Token
 from conftest import skip_or_fail
 from music.tests.factories import MusicFactory
 from musicrec.core.models import Job
-from musicrec.core.tests.processes import RedisServer, free_port, stop_cluster, wait_for
+from musicrec.core.tests.processes import (
+    RedisServer,
+    database_url,
+    free_port,
+    stop_cluster,
+    wait_for,
+)
 from musicrec.core.tests.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +74,7 @@ class Stack:
 
     url: str
     env: dict[str, str]
-    database: TcpProxy
+    database: TcpProxy | None  # None on SQLite
     redis: RedisServer
     session: str
     token: str
@@ -99,16 +106,18 @@ class Stack:
 
 @pytest.fixture
 def stack(staff_user, tmp_path: Path) -> Iterator[Stack]:
-    db = connection.settings_dict
-    if connection.vendor != "postgresql":
-        skip_or_fail("the outage test relays PostgreSQL: run it with DATABASE_URL=postgres://…")
     if shutil.which("redis-server") is None:
         skip_or_fail("redis-server is not installed")
     redis_server = RedisServer()
     redis_server.start()
-    database = TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
+    db = connection.settings_dict
+    database = None  # SQLite: a file, nothing to take away
+    url = database_url()
+    if connection.vendor == "postgresql":
+        database = TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        url = f"postgres://{auth}@127.0.0.1:{database.port}/{db['NAME']}"
     (tmp_path / "outage_settings.py").write_text(SETTINGS)
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     port = free_port()
     env = {
         **os.environ,
@@ -119,7 +128,7 @@ def stack(staff_user, tmp_path: Path) -> Iterator[Stack]:
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_COOKIES": "false",
         "DJANGO_CONN_MAX_AGE": "60",  # a kept connection must survive the outage too
-        "DATABASE_URL": f"postgres://{auth}@127.0.0.1:{database.port}/{db['NAME']}",
+        "DATABASE_URL": url,
         "REDIS_URL": redis_server.url(),
         "SPOTIFY_CLIENT_ID": "",
     }
@@ -144,7 +153,8 @@ def stack(staff_user, tmp_path: Path) -> Iterator[Stack]:
         yield stack
     finally:
         stop_cluster(server)  # gunicorn stops like qcluster: its master, then the group
-        database.down()
+        if database is not None:
+            database.down()
         redis_server.stop()
 
 
@@ -163,6 +173,8 @@ def _assert_unavailable(answer: Answer, detail: str) -> None:
 
 
 def test_the_server_answers_503_while_postgresql_is_away_and_recovers(stack: Stack) -> None:
+    if stack.database is None:
+        skip_or_fail("the outage test relays PostgreSQL: run it with DATABASE_URL=postgres://…")
     assert stack.page("/creators/").status == 200
     assert stack.api("/api/v1/authors").status == 200
 
