@@ -21,6 +21,9 @@ def test_compose_runs_postgres_16_redis_7_web_and_scalable_workers_with_health_c
     assert "container_name" not in services["worker"]
     assert "ports" not in services["worker"]
     assert services["worker"]["command"] == ["python", "manage.py", "qcluster"]
+    # Stopped by SIGTERM to qcluster alone, reaped by an init (test_worker.py stops it so).
+    assert services["worker"]["init"] is True
+    assert services["worker"]["stop_grace_period"] == "30s"
     env = services["web"]["environment"]
     assert env["DATABASE_URL"].startswith("postgres://")
     assert env["REDIS_URL"].startswith("redis://")

@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from musicrec.core.tests.processes import alive_in, descendants
+
 ROOT = Path(settings.BASE_DIR)
 LIMIT_S = 10.0
 PREREQUISITES_DONE = ["-o", "demo", "-o", "migrate", "-o", "install", "-o", ".venv/.installed"]
@@ -33,37 +35,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _processes() -> dict[int, tuple[str, int, int]]:
-    """pid -> (state, parent pid, session id) of every process, from /proc."""
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        table[int(entry)] = (fields[0], int(fields[1]), int(fields[3]))
-    return table
-
-
-def _descendants(root: int) -> dict[int, tuple[str, int, int]]:
-    table = _processes()
-    found = {root}
-    grew = True
-    while grew:
-        before = len(found)
-        found |= {pid for pid, (_, parent, _) in table.items() if parent in found}
-        grew = len(found) > before
-    return {pid: table[pid] for pid in found if pid in table}
-
-
-def _alive_in(sessions: set[int]) -> list[int]:
-    table = _processes().items()
-    return [pid for pid, (state, _, sid) in table if sid in sessions and state != "Z"]
 
 
 @pytest.fixture
@@ -110,20 +81,20 @@ def test_make_run_leaves_nothing_running_10_s_after_a_signal(database, tmp_path,
             time.sleep(0.5)
         else:
             pytest.fail("make run did not come up: " + (tmp_path / "run.log").read_text()[-3000:])
-        started = _descendants(make.pid)
+        started = descendants(make.pid)
         sessions = {sid for _, _, sid in started.values()}
         assert len(started) >= 5  # make, run_local, runserver x2, qcluster and its processes
 
         os.killpg(make.pid, signum)
         signalled = time.monotonic()
-        while _alive_in(sessions) and time.monotonic() - signalled < LIMIT_S:
+        while alive_in(sessions) and time.monotonic() - signalled < LIMIT_S:
             time.sleep(0.1)
         elapsed = time.monotonic() - signalled
-        left = _alive_in(sessions)
+        left = alive_in(sessions)
         print(f"make run: {len(started)} processes, all gone {elapsed:.1f} s after {signum.name}")
         assert not left, f"{left} still running {LIMIT_S:.0f} s after {signum.name}"
     finally:
-        for pid in _alive_in(sessions | {make.pid}):
+        for pid in alive_in(sessions | {make.pid}):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         make.wait(timeout=10)

@@ -10,6 +10,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,6 +53,39 @@ def stop_cluster(process: subprocess.Popen, seconds: float = 20) -> None:
         os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=5)
+
+
+def processes() -> dict[int, tuple[str, int, int]]:
+    """pid -> (state, parent pid, session id) of every process, from /proc."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        table[int(entry)] = (fields[0], int(fields[1]), int(fields[3]))
+    return table
+
+
+def descendants(root: int) -> dict[int, tuple[str, int, int]]:
+    """`root` and every process below it, from /proc."""
+    table = processes()
+    found = {root}
+    grew = True
+    while grew:
+        before = len(found)
+        found |= {pid for pid, (_, parent, _) in table.items() if parent in found}
+        grew = len(found) > before
+    return {pid: table[pid] for pid in found if pid in table}
+
+
+def alive_in(sessions: set[int]) -> list[int]:
+    """Processes of these sessions still running (zombies are gone, waiting to be reaped)."""
+    table = processes().items()
+    return [pid for pid, (state, _, sid) in table if sid in sessions and state != "Z"]
 
 
 def free_port() -> int:

@@ -7,6 +7,7 @@ broker by default, Redis when REDIS_URL is set (as in CI).
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -14,12 +15,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 from django_q.models import Task
 from django_q.tasks import async_task
 
 from conftest import skip_or_fail
-from musicrec.core.tests.processes import database_url, stop_cluster
+from musicrec.core.tests.processes import alive_in, database_url, stop_cluster, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -79,3 +81,26 @@ def test_qcluster_runs_a_task_end_to_end_on_the_configured_broker(cluster):
     assert task.success, task.result
     assert task.result["token"] == token
     assert task.result["pid"] != os.getpid()
+
+
+def test_qcluster_stops_on_sigterm_to_its_first_process_as_docker_compose_stop_sends_it(cluster):
+    """`docker compose stop` signals the container's first process (tini, which hands SIGTERM to
+    qcluster alone) and kills what is left after the worker's stop_grace_period: every process
+    of the cluster must be gone well before that, with a task just run (the workers are warm)."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    grace = int(compose["services"]["worker"]["stop_grace_period"].removesuffix("s"))
+    token = uuid.uuid4().hex
+    task_id = async_task("musicrec.core.tasks.worker_ping", token, sync=False)
+    wait_for(lambda: Task.objects.filter(id=task_id).exists(), 90, "the cluster to run a task")
+    session = os.getsid(cluster.pid)
+    assert len(alive_in({session})) >= 3  # the parent, its sentinel and monitor, a worker
+
+    signalled = time.monotonic()
+    cluster.send_signal(signal.SIGTERM)
+    while alive_in({session}) and time.monotonic() - signalled < grace:
+        time.sleep(0.1)
+    took = time.monotonic() - signalled
+
+    assert alive_in({session}) == [], f"still running {grace} s after SIGTERM"
+    print(f"qcluster stopped {took:.1f} s after SIGTERM (grace period {grace} s)")
+    assert took < grace / 2
