@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -132,10 +133,22 @@ def warm_up() -> None:
 
     The first librosa call in a fresh process costs seconds of JIT; workers and the test session
     pay it once, up front. NUMBA_CACHE_DIR makes later processes reuse the compiled code.
+
+    One process at a time, under a file lock in that folder: numba writes a kernel's cache entry
+    in pieces, and two processes compiling the same kernels a few seconds apart (the two workers
+    `make run` starts) can leave entries that crash every later process loading them (SIGSEGV
+    in librosa's beat tracker: the worker dies and is replaced, for ever). Under the lock the
+    first process compiles and writes; the others wait, then load what it wrote.
     """
+    from filelock import FileLock
+
     from musicrec.core.synth import render_music
 
-    analyze_samples(render_music(bpm=120, key="C", mode="major", seconds=4.0, sr=SR), SR)
+    load_librosa()  # sets NUMBA_CACHE_DIR's default
+    folder = Path(os.environ["NUMBA_CACHE_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(folder / "warm-up.lock"):
+        analyze_samples(render_music(bpm=120, key="C", mode="major", seconds=4.0, sr=SR), SR)
 
 
 # --- Measurements ------------------------------------------------------------------------------

@@ -204,3 +204,25 @@ def test_analyze_file_raises_a_readable_error_for_a_corrupt_file(tmp_path: Path)
     path.write_bytes(b"\x00\x00\x00\x18ftypM4A " + bytes(range(256)) * 8)
     with pytest.raises(MediaDecodeError, match="broken.m4a: unreadable"):
         features.analyze_file(path)
+
+
+def test_warm_up_waits_while_another_process_holds_the_kernel_cache(tmp_path):
+    """Two workers compiling numba's kernels into one cache a few seconds apart left entries
+    that crashed every later process loading them (SIGSEGV: `make run`'s second worker died and
+    was replaced for ever). warm_up takes the cache folder's lock: while another process holds
+    it, a starting worker waits, then loads what the holder wrote."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from filelock import FileLock
+
+    cache = Path(os.environ["NUMBA_CACHE_DIR"])
+    script = "import django; django.setup(); from music import features; features.warm_up()"
+    with FileLock(cache / "warm-up.lock"):
+        child = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[2])
+        time.sleep(10)  # loading the warm cache takes about 5 s: it would be done by now
+        waited = child.poll() is None
+    assert waited, "warm_up ran while another process held the cache lock"
+    assert child.wait(timeout=180) == 0
