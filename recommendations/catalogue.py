@@ -327,6 +327,26 @@ class CatalogueArrays:
             self._memo[key] = value
         return value
 
+    def described(self) -> np.ndarray:
+        """Whether each track has a descriptor the feature vectors compare (a numeric feature or
+        a genre). Tracks with none share one vector (every unknown sits at the mean), so the
+        similarity between two of them is 1 and says nothing about how they sound."""
+
+        def compute() -> np.ndarray:
+            numeric = np.column_stack(
+                [
+                    self.tempo,
+                    self.energy,
+                    self.valence,
+                    self.arousal,
+                    self.danceability,
+                    self.acousticness,
+                ]
+            )
+            return np.isfinite(numeric).any(axis=1) | (self.top_genre >= 0)
+
+        return self.memo("described", compute)
+
     @property
     def nbytes(self) -> int:
         """Bytes held by the numpy arrays (titles and artist names are not counted)."""

@@ -515,20 +515,25 @@ def _facts(
 
     genres = {GENRE_KEYS[i]: float(w) for i, w in enumerate(arrays.genres[row]) if w > 0}
     top_mood = int(arrays.top_mood[row])
+    # "Close to" / "Similar to" are quoted only when both tracks have something to compare:
+    # two tracks without audio features or a genre score 1 (`CatalogueArrays.described`).
+    described = arrays.described()
     kept_like = None
-    if scores.kept_rows.size:
+    if scores.kept_rows.size and described[row]:
         closest = comp.closest_anchor(arrays, scores.kept_rows, None, row)
-        kept_like = arrays.titles[int(scores.kept_rows[closest])]
+        if described[scores.kept_rows[closest]]:
+            kept_like = arrays.titles[int(scores.kept_rows[closest])]
     history_like = None
     anchors = scores.history
-    if anchors.rows.size:
+    if anchors.rows.size and described[row]:
         closest = comp.closest_anchor(arrays, anchors.rows, anchors.weights, row)
         lift = float(anchors.lifts[closest])
-        history_like = (
-            arrays.titles[int(anchors.rows[closest])],
-            lift,
-            lift >= float(anchors.lifts.max()),
-        )
+        if described[anchors.rows[closest]]:
+            history_like = (
+                arrays.titles[int(anchors.rows[closest])],
+                lift,
+                lift >= float(anchors.lifts.max()),
+            )
     # Cite the early-trend signal only when it is what drives the trend score and the track is
     # truly rare on TikTok (below the median usage).
     early = False

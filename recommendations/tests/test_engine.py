@@ -422,6 +422,33 @@ def test_recommend_history_ranks_tracks_like_the_best_performing_videos_music_fi
     assert ranked_ids(swapped)[:2] == [4, 2]
 
 
+def test_recommend_cites_no_likeness_between_tracks_without_audio_features_or_genre():
+    # A real creator's timeline: their sound and the catalogue's popular tracks come without
+    # audio or a genre, so every pair scores 1 on similarity; "Close to" would be made up.
+    arrays = CatalogueArrays.build(
+        [
+            track(1, title="nhạc nền - Hoàng Khanh", tiktok_usage=10),
+            track(2, tiktok_usage=5_000_000),
+            track(3, tiktok_usage=4_000_000),
+            track(4, tempo_bpm=120.0, energy=0.8, genres={"pop": 1.0}, tiktok_usage=3_000_000),
+        ]
+    )
+    assert arrays.described().tolist() == [False, False, False, True]
+    request = Request(
+        weights=only(history=1.0, kept_similarity=1.0, popularity=0.5),
+        limit=3,
+        exclude_ids=frozenset({1}),
+        history={1: 1.53},
+        kept_ids=frozenset({1}),
+    )
+    result = recommend(arrays, request)
+    assert ranked_ids(result) == [2, 3, 4]
+    assert result.items[0].components["history"] == pytest.approx(1.0)
+    reasons = [r for item in result.items for r in item.reasons]
+    assert not [r for r in reasons if r.startswith(("Close to", "Similar to"))], reasons
+    assert result.items[0].reasons == ["Used in 5M TikTok videos (top 13%)"]
+
+
 def test_recommend_history_only_reads_the_tracks_it_is_given():
     arrays = history_catalogue()
     weights = only(history=1.0, popularity=0.01)
