@@ -24,7 +24,7 @@ from django.conf import settings
 from authors.analysis import is_reach_tag
 from music.models import Music, MusicSnapshot, MusicSource
 from musicrec.core.models import AnalysisStatus, Platform
-from musicrec.core.versions import CATALOGUE, USAGE, data_versions
+from musicrec.core.versions import CATALOGUE, USAGE, data_stamps
 from videos.models import VideoMusic, VideoSource
 
 from .as_of import PopularityPoint
@@ -49,14 +49,15 @@ FEATURE_COLUMNS = (
 
 
 def catalogue_version() -> str:
-    """The version of everything the catalogue arrays are built from (one query)."""
-    return f"catalogue-{data_versions([CATALOGUE])[CATALOGUE]}"
+    """The version of everything the catalogue arrays are built from (one query): the counter's
+    number and when it last changed, e.g. "catalogue-12@2026-12-05T05:30:01.123456Z"."""
+    return f"catalogue-{data_stamps([CATALOGUE])[CATALOGUE]}"
 
 
 def usage_version(catalogue: str) -> str:
     """The version of the uses of catalogue tracks and their posts (one query); the usage rows
     index the catalogue arrays, so it includes the catalogue's version too."""
-    return f"{catalogue}/usage-{data_versions([USAGE])[USAGE]}"
+    return f"{catalogue}/usage-{data_stamps([USAGE])[USAGE]}"
 
 
 # --- Catalogue records --------------------------------------------------------------------------

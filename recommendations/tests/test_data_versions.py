@@ -153,3 +153,20 @@ def test_a_bump_survives_a_missing_counter_row():
     DataVersion.objects.all().delete()  # what a flush between transactional tests leaves
     data_changed(CATALOGUE)
     assert data_versions([CATALOGUE, USAGE]) == {CATALOGUE: 1, USAGE: 0}
+
+
+def test_a_reset_database_is_not_served_the_old_arrays(catalogue):
+    """A database reset or restored from a backup counts again from a lower number; arrays a
+    process built for that number from other data must not be served for it."""
+    from musicrec.core.models import DataVersion
+
+    before = engine_data()
+    number = data_versions([CATALOGUE])[CATALOGUE]
+    DataVersion.objects.all().delete()
+    catalogue_import(rows=list(parse_spotify_tracks_csv(io.StringIO(HEADER + ROW))))
+    DataVersion.objects.filter(name=CATALOGUE).update(number=number)  # the same number again
+
+    after = engine_data(fresh=True)
+    assert after.catalogue_version != before.catalogue_version
+    assert after.arrays is not before.arrays
+    assert "Brand New" in after.arrays.titles
