@@ -68,6 +68,9 @@ def test_marketer_finds_a_creator_in_the_list(page: Page, live_server, django_us
     log_in(page, live_server, django_user_model)
 
     page.get_by_role("link", name="Creators", exact=True).click()
+    # htmx (a deferred script) wires the filters up at DOMContentLoaded: wait for the load, or a
+    # filter changed first is lost on a busy machine (seen once in a full run).
+    page.wait_for_load_state()
     rows = page.locator("table.creators tbody tr")
     expect(rows).to_have_count(2)
     page.screenshot(path=str(SHOTS / "creators-list.png"), full_page=True)

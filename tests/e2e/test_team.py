@@ -42,6 +42,9 @@ def test_marketer_follows_a_rising_sound_listens_and_exports_the_run(
     log_in(page, live_server, django_user_model)
 
     page.get_by_role("link", name="Trending", exact=True).click()
+    # htmx (a deferred script) wires the filters up at DOMContentLoaded: wait for the load, or a
+    # filter changed first is lost on a busy machine (seen once in a full run).
+    page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Trending sounds")).to_be_visible()
     expect(page.locator(".as-of")).to_contain_text("As of the latest data")
     rows = page.locator("#rising tbody tr")
