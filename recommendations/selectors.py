@@ -12,8 +12,8 @@ from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from authors.analysis import VideoInput
 from authors.models import Author, AuthorSource
 from music.models import Music, MusicSource
-from musicrec.core.models import Platform
-from videos.models import Video, VideoMusic, VideoSource
+from musicrec.core.models import AnalysisStatus, Platform
+from videos.models import Video, VideoContentAnalysis, VideoMusic, VideoSource
 
 from .models import Feedback, RecommendationItem, RecommendationRun
 
@@ -104,6 +104,16 @@ def creator_music(author_id: int) -> CreatorMusic:
         for video_id, external_id, posted_at, views, likes, comments, shares, saves in rows
     ]
     return CreatorMusic(used=used, posts=posts)
+
+
+def creator_videos_analysed(author_id: int) -> bool:
+    """Whether any of the creator's videos has a content analysis that did not fail: their
+    videos were read, whatever they gave."""
+    return (
+        VideoContentAnalysis.objects.filter(video__author_id=author_id)
+        .exclude(status=AnalysisStatus.FAILED)
+        .exists()
+    )
 
 
 def creator_posts_words(author_id: int) -> list[tuple[datetime, list[str], str]]:

@@ -10,6 +10,7 @@ tracks up.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -47,6 +48,10 @@ ENGINE_VERSION = "1.0"
 BRIEF_FIELDS = ("moods", "genres", "tempo_min", "tempo_max", "energy", "note")
 FILTER_FIELDS = ("genres", "moods", "tempo_min", "tempo_max", "commercial_only")
 COLD_START_PREFIX = "No content analysis for this creator yet"
+_COLD_START = re.compile(
+    re.escape(COLD_START_PREFIX)
+    + r", so these picks are based on (?P<basis>.+)\. Analyse their videos for personal matches\."
+)
 
 
 class TargetMissing(LookupError):
@@ -285,6 +290,27 @@ def recommendation_generate(
     return _run_and_store(request, run_values, notices, weights, started, fresh=False)
 
 
+def cold_start_notice_after_analysis(notice: str) -> str:
+    """The engine's cold-start notice for a creator whose videos were analysed and gave nothing
+    to match music on (videos without audio, captions without mood or category cues, as the
+    real 2025 timelines are): "analyse their videos" would send the marketer to a re-run that
+    changes nothing, so it points to the brief instead."""
+    match = _COLD_START.fullmatch(notice)
+    if match is None:
+        return notice
+    basis = match["basis"]
+    hint = (
+        ""
+        if basis.startswith("your brief")
+        else " Describe the campaign in the brief to steer them."
+    )
+    return (
+        "This creator's videos were analysed but gave nothing to match music on (no audio or "
+        "picture to read, no mood or genre cues in the captions), so these picks are based on "
+        f"{basis}.{hint}"
+    )
+
+
 def _run_and_store(
     request: Request,
     run_values: dict[str, Any],
@@ -316,6 +342,8 @@ def _run_and_store(
             notice = (
                 "No creator given, so these picks are based on your brief, popularity and trends."
             )
+        elif notice.startswith(COLD_START_PREFIX) and selectors.creator_videos_analysed(author.pk):
+            notice = cold_start_notice_after_analysis(notice)
         notices.append(notice)
     run = RecommendationRun(
         **run_values,

@@ -7,6 +7,8 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import F
 from django.test import override_settings
 
+from authors.services import author_analyze
+from musicrec.core.models import AnalysisStatus
 from recommendations.models import Feedback, RecommendationRun
 from recommendations.services import (
     TargetMissing,
@@ -14,9 +16,12 @@ from recommendations.services import (
     parse_weights,
     recommendation_generate,
 )
+from recommendations.services.runs import COLD_START_PREFIX
 from recommendations.tests.db_catalogue import add_video_analysis, make_catalogue, make_creator
 from recommendations.weights import CROWD_WEIGHTS, DEFAULT_WEIGHTS
 from videos.models import VideoSource
+from videos.services import video_analyze
+from videos.tests.factories import VideoFactory, VideoSourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +122,28 @@ def test_cold_start_gets_results_and_a_notice(catalogue):
     assert any(n.startswith("No content analysis for this creator yet") for n in run.notices)
     # Popularity, trend and the mega-tier adjustment rank them.
     assert set(run.params["effective_weights"]) == {"popularity", "trend", "tier_fit"}
+
+
+def test_cold_start_notice_for_an_analysed_creator_does_not_ask_to_analyse_again(catalogue):
+    # As the 2025 creators come: videos without media, captions without mood or genre cues.
+    news = make_creator("vtv.news", None)
+    for caption in ("Cơ quan công an xác định", "Mở rộng điều tra vụ án"):
+        video = VideoFactory(author=news, caption=caption, hashtags=["vtv24", "tintuc"])
+        VideoSourceFactory(video=video, views=10_000)
+        analysis = video_analyze(video_id=video.pk, analyze_authors=False)
+        assert analysis.status == AnalysisStatus.EMPTY
+    author_analyze(author_id=news.pk)
+
+    run = recommendation_generate(author_id=news.pk, limit=5)
+    assert run.items.count() == 5
+    assert not [n for n in run.notices if "Analyse their videos" in n], run.notices
+    assert (
+        "This creator's videos were analysed but gave nothing to match music on (no audio or "
+        "picture to read, no mood or genre cues in the captions), so these picks are based on "
+        "popularity and trends. Describe the campaign in the brief to steer them."
+    ) in run.notices
+    briefed = recommendation_generate(author_id=news.pk, limit=5, brief={"note": "upbeat"})
+    assert not [n for n in briefed.notices if n.startswith(COLD_START_PREFIX)]
 
 
 def test_a_brief_alone_is_enough(catalogue):
