@@ -290,6 +290,21 @@ def test_author_detail_private_account_shows_a_banner(logged_in):
     assert "Consistency &amp; virality" not in page and "Content profile" not in page
 
 
+def test_author_detail_music_mix_says_why_it_is_empty_for_sounds_without_audio(logged_in):
+    # A creators CSV carries no audio: no sound of mai.bakes has a genre, mood or tempo.
+    summary = scrape_store(result=parse_scrape_file(CREATORS_CSV, max_bytes=10_000_000))
+    account = AuthorSource.objects.get(handle="mai.bakes")
+    analysis = author_analyze(author_id=account.author_id)
+    assert summary.music_ids and analysis.metrics["music"]["videos_with_music_descriptor"] == 0
+    page = logged_in.get(reverse("authors:detail", args=[account.author_id])).content.decode()
+    assert "From the 0 window videos" not in page
+    assert "What performed best" not in page
+    assert (
+        f"None of the {analysis.videos_analysed} videos in the window uses a sound with a known "
+        "genre, mood or tempo (no audio was analysed and no catalogue label applies)"
+    ) in page
+
+
 def test_author_detail_unknown_creator_is_404(logged_in):
     assert logged_in.get(reverse("authors:detail", args=[999])).status_code == 404
 
