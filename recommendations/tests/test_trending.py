@@ -76,6 +76,20 @@ def test_page_shows_the_moment_sparklines_and_links(client, user, catalogue):
     assert bad.status_code == 400 and "Unknown genre" in bad.content.decode()
 
 
+def test_page_calls_a_sound_with_no_creator_before_new_not_a_percentage(client, user, catalogue):
+    pop, folk = catalogue.tracks["dance-pop"][0], catalogue.tracks["acoustic"][0]
+    make_uses(pop, [1, 2, 3, 10, 40])  # 4 in the last 28 days, 1 before
+    make_uses(folk, [5, 6])  # 2 in the last 28 days, none before
+    client.force_login(user)
+    page = client.get(PAGE).content.decode()
+    rows = page.split('<table class="table trending" id="rising">')[1].split("</table>")[0]
+    folk_row, pop_row = rows.split("<tr>")[2:]
+    assert folk.title in folk_row and "(was 0)" in folk_row
+    assert ">new</span>" in folk_row and "+200 %" not in folk_row
+    # (4 + 1) / (1 + 1) − 1
+    assert pop.title in pop_row and "+150 %" in pop_row
+
+
 def test_recommend_to_a_creator_fills_the_brief_from_the_track(client, user, catalogue):
     from recommendations.tests.db_catalogue import make_creator
 
