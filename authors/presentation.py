@@ -212,15 +212,37 @@ def top_tracks(
     ]
 
 
+def mood_source(detail: Any) -> str:
+    """Where a video's mood was read from, as its row says it beside the mood: the signals
+    behind the valence and arousal it was placed by (soundtrack, sound metadata, visual pace,
+    picture, caption) and "caption" when the caption's mood words and emoji count, as
+    `videos.content.fusion` records them. "" when the analysis holds no mood evidence."""
+    evidence = detail.get("evidence") if isinstance(detail, dict) else None
+    moods = evidence.get("moods") if isinstance(evidence, dict) else None
+    if not isinstance(moods, dict):
+        return ""
+    names: list[str] = []
+    signals = moods.get("signals") or {}
+    if signals.get("valence") is not None and signals.get("arousal") is not None:
+        for axis in ("valence", "arousal"):
+            weights = (evidence.get(axis) or {}).get("weights") or {}
+            names.extend("caption" if key == "text" else key for key in weights)
+    if (moods.get("text_share") or 0) > 0:
+        names.append("caption")
+    return " + ".join(dict.fromkeys(names))
+
+
 def video_row(video: Video, start: datetime | None, end: datetime | None) -> dict[str, Any]:
     links = list(video.music_links.all())
     in_window = bool(
         start and end and video.posted_at is not None and start <= video.posted_at <= end
     )
+    content = related_or_none(video, "content_analysis")
     return {
         "video": video,
         "music": links[0].music if links else None,
-        "content": related_or_none(video, "content_analysis"),
+        "content": content,
+        "mood_source": mood_source(content.detail) if content is not None else "",
         "in_window": in_window,
     }
 

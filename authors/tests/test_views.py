@@ -22,6 +22,7 @@ from musicrec.ingest import scrape_store
 from musicrec.platforms.tiktok import parse_scrape_file
 from musicrec.tests.scrapes import CREATORS_CSV, apify_dataset
 from videos.models import Video
+from videos.services import video_analyze
 from videos.tests.factories import (
     VideoContentAnalysisFactory,
     VideoMusicFactory,
@@ -303,6 +304,34 @@ def test_author_detail_music_mix_says_why_it_is_empty_for_sounds_without_audio(l
         f"None of the {analysis.videos_analysed} videos in the window uses a sound with a known "
         "genre, mood or tempo (no audio was analysed and no catalogue label applies)"
     ) in page
+
+
+def test_author_detail_says_where_each_video_mood_was_read_from(logged_in):
+    # No media, as in a creators CSV: the mood comes from the caption's emoji alone.
+    account = AuthorSourceFactory(handle="yennoicomdien")
+    video = Video.objects.create(
+        author=account.author, caption="Khi tui đột nhập Nhà NOBITA ngoài đời kiểu 😱"
+    )
+    analysis = video_analyze(video_id=video.pk, analyze_authors=False)
+    assert analysis.top_mood == "dark"
+    page = logged_in.get(reverse("authors:detail", args=[account.author_id])).content.decode()
+    mood = 'Dark / tense<span class="sub" title="Where the mood was read from">caption</span>'
+    assert mood in page
+
+
+def test_mood_source_names_the_signals_behind_valence_and_arousal_and_the_caption():
+    heard = {"weights": {"sound metadata": 0.7, "text": 0.3}}
+    evidence = {
+        "valence": heard,
+        "arousal": {"weights": {"sound metadata": 0.6, "visual pace": 0.4}},
+        "moods": {"signals": {"valence": 0.4, "arousal": 0.5}, "text_share": 0.2},
+    }
+    detail = {"evidence": evidence}
+    assert presentation.mood_source(detail) == "sound metadata + caption + visual pace"
+    evidence["moods"]["text_share"] = 0.0
+    evidence["valence"] = {"weights": {"soundtrack": 1.0}}
+    assert presentation.mood_source(detail) == "soundtrack + sound metadata + visual pace"
+    assert presentation.mood_source({}) == ""
 
 
 def test_author_detail_unknown_creator_is_404(logged_in):
