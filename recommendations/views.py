@@ -29,8 +29,9 @@ from music.models import Music
 from musicrec.core import roles, throttling
 from musicrec.core.descriptors import GENRES, MOODS
 from musicrec.core.ids import parse_id
+from musicrec.core.relations import related_or_none
 from musicrec.csv_export import csv_download
-from recommendations import export, selectors, services, trending
+from recommendations import export, presentation, selectors, services, trending
 from recommendations.engine import MAX_LIMIT
 from recommendations.models import Feedback, RecommendationRun
 from recommendations.targets import tempo_range_error
@@ -222,6 +223,7 @@ class Component:
     help: str
     score: float
     weight: float | None
+    missing: str = ""  # why the track gave this component nothing to score on
 
 
 @dataclass
@@ -242,10 +244,15 @@ def _position(name: str) -> int:
     return COMPONENTS.index(name) if name in COMPONENTS else len(COMPONENTS)
 
 
-def _components(scores: dict[str, float], weights: dict[str, float]) -> list[Component]:
+def _components(
+    scores: dict[str, float], weights: dict[str, float], missing: dict[str, str]
+) -> list[Component]:
     """The item's components, heaviest weight first (the order they count in the score)."""
     names = sorted(scores, key=lambda n: (-(weights.get(n) or 0.0), _position(n)))
-    return [Component(n, *component_help(n), scores[n], weights.get(n)) for n in names]
+    return [
+        Component(n, *component_help(n), scores[n], weights.get(n), missing.get(n, ""))
+        for n in names
+    ]
 
 
 def _cards(run: RecommendationRun) -> list[Card]:
@@ -267,9 +274,13 @@ def _cards(run: RecommendationRun) -> list[Card]:
         Card(
             item_id=item.pk,
             rank=item.rank,
-            music=tracks.get(item.music_id, item.music),
+            music=(music := tracks.get(item.music_id, item.music)),
             score=item.score,
-            components=_components(item.components or {}, weights),
+            components=_components(
+                item.components or {},
+                weights,
+                presentation.missing_inputs(related_or_none(music, "features")),
+            ),
             reasons=list(item.reasons or []),
             verdict=(
                 Feedback.Verdict.KEEP

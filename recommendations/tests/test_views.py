@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from music.tests.factories import MusicFactory
 from recommendations.models import Feedback, RecommendationRun
 from recommendations.tests.db_catalogue import add_video_analysis, make_catalogue, make_creator
 from recommendations.weights import COMPONENTS, DEFAULT_WEIGHTS
@@ -200,3 +201,23 @@ def test_recommendation_pages_query_counts_do_not_grow_with_items(
     # + creator, videos and the previous runs (with their items and accounts)
     with django_assert_max_num_queries(16):
         logged_in.get(f"{_url(creator.pk)}?run={large.pk}")
+
+
+def test_recommendation_cards_mark_component_scores_the_track_had_no_data_for(logged_in, creator):
+    # A sound as the 2025 creators CSV brings it: a title and an artist, no audio, no genre.
+    bare = MusicFactory(title="Aesthetic", artist_name="Tollan Kim🌸")
+    response = logged_in.post(_url(creator.pk), _brief(limit=20, moods=["happy"]), **HTMX)
+    cards = {c.music.pk: c for c in response.context["cards"]}
+    bare_components = {c.name: c for c in cards[bare.pk].components}
+    assert bare_components["mood"].score == 0
+    assert bare_components["mood"].missing.startswith("No mood known for this track")
+    assert bare_components["tempo"].missing and bare_components["genre"].missing
+    assert not bare_components["popularity"].missing
+    measured = next(c for pk, c in cards.items() if pk != bare.pk)
+    assert not any(c.missing for c in measured.components if c.name != "trend")
+    content = response.content.decode()
+    card = content.split(f'id="item-{cards[bare.pk].item_id}"')[1].split('class="rec-actions"')[0]
+    assert card.count('<span class="no-data">no data</span>') == sum(
+        1 for c in bare_components.values() if c.missing
+    )
+    assert "No mood known for this track (no valence and arousal): it scores 0." in card
