@@ -21,7 +21,7 @@ from musicrec.core.media_sources import AUDIO_TYPES, media_resolve
 from musicrec.core.models import AnalysisStatus, Platform
 from musicrec.core.relations import related_or_none
 
-NO_SOURCE = "No audio: neither the catalogue nor the scrapes gave a file or preview link."
+NO_SOURCE = "Neither the catalogue nor the scrapes gave an audio file or preview link."
 
 
 @dataclass(frozen=True)

@@ -91,14 +91,18 @@ def test_track_page_has_a_player_or_says_why_not(client, user, track, tmp_path, 
 
     silent = MusicFactory(title="No audio")
     page = client.get(reverse("music:detail", args=[silent.pk])).content.decode()
-    assert "<audio" not in page and "neither the catalogue nor the scrapes" in page
+    assert "<audio" not in page
+    assert (
+        "Cannot be played here. Neither the catalogue nor the scrapes gave an audio file or "
+        "preview link."
+    ) in page
     response = client.get(reverse("music:audio", args=[silent.pk]))
-    assert response.status_code == 404 and b"neither the catalogue" in response.content
+    assert response.status_code == 404 and b"Neither the catalogue" in response.content
 
     outside = MusicFactory(title="Outside")
     MusicSourceFactory(music=outside, audio_url=str(tmp_path / "x.ogg"))
     page = client.get(reverse("music:detail", args=[outside.pk])).content.decode()
-    assert "outside the folders MEDIA_LOCAL_ROOTS allows" in page
+    assert "The audio file is outside the folders MEDIA_LOCAL_ROOTS allows" in page
 
 
 def test_an_expired_preview_link_is_not_offered(client, user):

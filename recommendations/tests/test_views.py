@@ -221,3 +221,5 @@ def test_recommendation_cards_mark_component_scores_the_track_had_no_data_for(lo
         1 for c in bare_components.values() if c.missing
     )
     assert "No mood known for this track (no valence and arousal): it scores 0." in card
+    # One sentence, as written (it was "No preview: no audio: neither …", lower-cased).
+    assert "No preview. Neither the catalogue nor the scrapes gave an audio file" in card
