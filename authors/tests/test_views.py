@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from authors import presentation
 from authors.models import Author, AuthorAnalysis, AuthorSource
@@ -317,6 +318,28 @@ def test_author_detail_says_where_each_video_mood_was_read_from(logged_in):
     page = logged_in.get(reverse("authors:detail", args=[account.author_id])).content.decode()
     mood = 'Dark / tense<span class="sub" title="Where the mood was read from">caption</span>'
     assert mood in page
+
+
+def test_author_detail_says_why_a_creator_has_no_content_profile(logged_in):
+    # A news account as the 2025 creators CSV has it: no media, no category or mood words.
+    account = AuthorSourceFactory(handle="vtv24news")
+    for caption in ("Cơ quan công an xác định", "Mở rộng điều tra vụ án"):
+        video = Video.objects.create(
+            author=account.author, caption=caption, hashtags=["vtv24"], posted_at=timezone.now()
+        )
+        VideoSourceFactory(video=video, views=7_400_000)
+        assert video_analyze(video_id=video.pk, analyze_authors=False).status == "empty"
+    author_analyze(author_id=account.author_id, now=timezone.now())
+    page = logged_in.get(reverse("authors:detail", args=[account.author_id])).content.decode()
+    assert "Content profile" in page and "Built from 0 videos" not in page
+    assert "consistency –" not in page
+    assert (
+        "None of the 2 videos in the window gave content evidence to build it from (analysed "
+        "audio or pictures, or mood and category words in a caption), so recommendations for "
+        "this creator rest on popularity, trends and what other creators use."
+    ) in page
+    assert "has a content category yet" not in page
+    assert "No video in the window has a content category (not analysed, or no category" in page
 
 
 def test_mood_source_names_the_signals_behind_valence_and_arousal_and_the_caption():
