@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -329,7 +330,7 @@ def _video_choices(author_id: int) -> list[tuple[int, str]]:
     for video in videos:
         caption = (video.caption or "").strip() or "(no caption)"
         when = f"{video.posted_at:%d %b %Y} · " if video.posted_at else ""
-        choices.append((video.pk, f"{when}{caption[:70]}"))
+        choices.append((video.pk, f"{when}{Truncator(' '.join(caption.split())).chars(70)}"))
     return choices
 
 

@@ -223,3 +223,17 @@ def test_recommendation_cards_mark_component_scores_the_track_had_no_data_for(lo
     assert "No mood known for this track (no valence and arousal): it scores 0." in card
     # One sentence, as written (it was "No preview: no audio: neither …", lower-cased).
     assert "No preview. Neither the catalogue nor the scrapes gave an audio file" in card
+
+
+def test_recommendation_creator_video_choices_cut_long_captions_with_an_ellipsis(
+    logged_in, creator
+):
+    video = creator.videos.get()
+    video.caption = (
+        "Khi tui tìm thấy “ những tập phim không bao giờ được chiếu “ của Doraemon 🤡\n#fyp"
+    )
+    video.save()
+    form = logged_in.get(_url(creator.pk)).context["form"]
+    label = dict(form.fields["video"].choices)[video.pk]
+    assert label.endswith("không bao giờ được chiếu “ của Dora…"), label
+    assert "\n" not in label
