@@ -1,4 +1,5 @@
-"""Music curation: tracks with their genre label, re-analysis, Spotify matching and merging."""
+"""Music curation: tracks with their genre label, re-analysis, Spotify matching, merging and
+splitting a wrongly joined source off again."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
 from music.services.features import music_analysis_enqueue
 from music.services.genre import genre_choices, music_features_set_genre
 from music.services.merge import music_merge
+from music.services.split import music_split_source, split_preview
 from music.services.spotify import music_enrichment_enqueue, spotify_enabled
 from musicrec.core.admin_roles import RerunAnalysesMixin
 from musicrec.core.admin_versions import BumpsDataVersions
@@ -23,6 +28,15 @@ from musicrec.core.relations import related_or_none
 from musicrec.core.versions import CATALOGUE, USAGE
 
 MERGE_TEMPLATE = "admin/music/merge_confirmation.html"
+SPLIT_TEMPLATE = "admin/music/split_confirmation.html"
+
+
+def split_link(source: MusicSource) -> str:
+    """A link to split the source off its track, when it has another source to stay with."""
+    if source.pk is None or source.music.sources.count() < 2:
+        return "—"
+    url = reverse("admin:music_musicsource_split", args=[source.pk])
+    return format_html('<a class="button" href="{}">Split off into its own track…</a>', url)
 
 
 def genre_summary(features: MusicFeatures | None) -> str:
@@ -46,9 +60,14 @@ class MusicSourceInline(admin.StackedInline):
         "usage_count",
         "genres",
         "last_seen_at",
+        "split",
     ]
-    readonly_fields = ["last_seen_at"]
+    readonly_fields = ["last_seen_at", "split"]
     show_change_link = True
+
+    @admin.display(description="Wrongly joined?")
+    def split(self, obj: MusicSource) -> str:
+        return split_link(obj)
 
 
 class MusicFeaturesInline(admin.StackedInline):
@@ -194,8 +213,60 @@ class MusicSourceAdmin(BumpsDataVersions, admin.ModelAdmin):
     search_fields = ["external_id", "music__title", "music__artist_name"]
     list_select_related = ["music"]
     autocomplete_fields = ["music"]
-    readonly_fields = ["first_seen_at", "last_seen_at", "raw"]
+    readonly_fields = ["first_seen_at", "last_seen_at", "raw", "split"]
     inlines = [MusicSnapshotInline]
+
+    @admin.display(description="Wrongly joined?")
+    def split(self, obj: MusicSource) -> str:
+        return split_link(obj)
+
+    def get_urls(self) -> list[Any]:
+        split = path(
+            "<int:source_id>/split/",
+            self.admin_site.admin_view(self.split_view),
+            name="music_musicsource_split",
+        )
+        return [split, *super().get_urls()]
+
+    def split_view(self, request: HttpRequest, source_id: int) -> HttpResponse:
+        """Confirm, then split the source off into a track of its own with its videos."""
+        if not (
+            request.user.has_perm("music.change_musicsource")
+            and request.user.has_perm("music.add_music")
+        ):
+            raise PermissionDenied
+        source = get_object_or_404(MusicSource.objects.select_related("music"), pk=source_id)
+        track_url = reverse("admin:music_music_change", args=[source.music_id])
+        try:
+            preview = split_preview(source)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(track_url)
+        if request.method == "POST":
+            try:
+                new = music_split_source(source_id=source.pk)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return HttpResponseRedirect(track_url)
+            except MusicSource.DoesNotExist:
+                raise Http404("No such source") from None
+            self.message_user(
+                request,
+                f"Split {source.get_platform_display()} {source.external_id} off into “{new}” "
+                f"with {preview.videos} video(s). Check its title and artist, then re-run its "
+                "audio analysis if it has audio.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:music_music_change", args=[new.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Split a source off its track",
+            "opts": self.model._meta,
+            "preview": preview,
+            "track": source.music,
+            "track_url": track_url,
+        }
+        return TemplateResponse(request, SPLIT_TEMPLATE, context)
 
 
 @admin.register(MusicSnapshot)

@@ -93,6 +93,15 @@ class VideoMusic(models.Model):
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="music_links")
     music = models.ForeignKey("music.Music", on_delete=models.CASCADE, related_name="video_links")
     is_primary = models.BooleanField(default=True, help_text="The video's main sound.")
+    source = models.ForeignKey(
+        "music.MusicSource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="video_links",
+        help_text="The platform sound the scrape named, so a wrong join or merge can be "
+        "split off with the videos that used it.",
+    )
 
     class Meta:
         constraints = [

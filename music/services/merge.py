@@ -2,7 +2,8 @@
 
 Everything that points at the duplicate moves to the kept row, where the kept row already has
 the same link the better one survives, and the duplicate is deleted, all in one transaction so
-a failure leaves both rows as they were.
+a failure leaves both rows as they were. Video links keep the source the scrape named, so a
+wrong merge is undone by splitting that source off again (`music.services.split`).
 """
 
 from __future__ import annotations
@@ -90,9 +91,15 @@ def _merge_video_links(keep: Music, duplicate: Music) -> None:
             link.music = keep
             link.save(update_fields=["music"])
             continue
+        changed = []
         if link.is_primary and not same.is_primary:
             same.is_primary = True
-            same.save(update_fields=["is_primary"])
+            changed.append("is_primary")
+        if same.source_id is None and link.source_id is not None:
+            same.source_id = link.source_id  # so a split can still tell where it came from
+            changed.append("source")
+        if changed:
+            same.save(update_fields=changed)
         link.delete()
 
 

@@ -206,9 +206,15 @@ def _store_videos(
 
 
 def _link_music(by_id: dict[str, VideoRecord], videos: Upserted, sounds: Upserted) -> int:
-    """Link each video to its sound; a re-scrape naming another sound demotes the old link."""
+    """Link each video to its sound; a re-scrape naming another sound demotes the old link.
+
+    Each link records the sound source the scrape named, so a curator can split a wrong join
+    or merge off with the videos that came through it (`music.services.split`)."""
     wanted = {
-        videos.owner_ids[e]: sounds.owner_ids[r.music_external_id]
+        videos.owner_ids[e]: (
+            sounds.owner_ids[r.music_external_id],
+            sounds.source_ids[r.music_external_id],
+        )
         for e, r in by_id.items()
         if r.music_external_id in sounds.owner_ids
     }
@@ -220,18 +226,26 @@ def _link_music(by_id: dict[str, VideoRecord], videos: Upserted, sounds: Upserte
         "video_id",
         "music_id",
         "is_primary",
+        "source_id",
     )
     have = {(row["video_id"], row["music_id"]) for row in existing}
     demoted = [
         row["pk"]
         for row in existing
-        if row["is_primary"] and wanted.get(row["video_id"]) != row["music_id"]
+        if row["is_primary"] and wanted.get(row["video_id"], (None,))[0] != row["music_id"]
     ]
     if demoted:
         VideoMusic.objects.filter(pk__in=demoted).update(is_primary=False)
+    unsourced = [
+        VideoMusic(pk=row["pk"], source_id=wanted[row["video_id"]][1])
+        for row in existing
+        if row["source_id"] is None and wanted.get(row["video_id"], (None,))[0] == row["music_id"]
+    ]
+    if unsourced:
+        VideoMusic.objects.bulk_update(unsourced, ["source"])
     links = [
-        VideoMusic(video_id=video_id, music_id=music_id, is_primary=True)
-        for video_id, music_id in wanted.items()
+        VideoMusic(video_id=video_id, music_id=music_id, source_id=source_id, is_primary=True)
+        for video_id, (music_id, source_id) in wanted.items()
         if (video_id, music_id) not in have
     ]
     if links:
