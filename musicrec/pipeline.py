@@ -38,7 +38,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from authors.models import AuthorSource
-from music.models import Music
+from music.models import Music, MusicFeatures
 from musicrec.core.jobs import (
     BatchSummary,
     ProgressFn,
@@ -191,7 +191,7 @@ def analyze_influencer(
     run("trends", 55, 60, lambda progress: _trends_step(music_ids))
     run("videos", 60, 90, lambda progress: _videos_step(video_ids, progress))
     run("profile", 90, 100, lambda progress: _profile_step(author_id))
-    message = f"Analysed {label}: {len(video_ids)} videos, {len(music_ids)} tracks"
+    message = f"Analysed {label}: {len(video_ids)} videos, {_tracks_phrase(music_ids)}"
     if problems:
         message += f" ({len(problems)} problem{'s' if len(problems) > 1 else ''})"
     job_finish(job_id, counts=counts, message=message, problems=problems)
@@ -255,6 +255,23 @@ class _StepRunner:
 
 
 # --- Helpers ------------------------------------------------------------------------------------
+
+
+def _tracks_phrase(music_ids: list[int]) -> str:
+    """The tracks part of a finished Job's message, saying how many have features when not all
+    do ("13 tracks, none with audio or catalogue features"): "13 tracks" alone read as 13
+    analysed tracks for a creators CSV, whose sounds come without audio."""
+    described = (
+        MusicFeatures.objects.filter(music_id__in=music_ids)
+        .exclude(feature_source=MusicFeatures.FeatureSource.NONE)
+        .count()
+    )
+    total = f"{len(music_ids)} track{'s' if len(music_ids) != 1 else ''}"
+    if described == len(music_ids):
+        return total
+    if described == 0:
+        return f"{total}, none with audio or catalogue features"
+    return f"{total}, {described} with audio or catalogue features"
 
 
 def _fetch(handle: str | None) -> ScrapeResult:

@@ -13,8 +13,8 @@ from music.models import Music, MusicFeatures
 from musicrec.core.models import Job
 from musicrec.ingest import scrape_store
 from musicrec.pipeline import analyze_influencer, analyze_influencer_enqueue, scrape_submit
-from musicrec.platforms.tiktok import ScrapeError, parse_scrape
-from musicrec.tests.scrapes import apify_dataset
+from musicrec.platforms.tiktok import ScrapeError, parse_scrape, parse_scrape_file
+from musicrec.tests.scrapes import CREATORS_CSV, apify_dataset
 from videos.models import Video, VideoSnapshot, VideoSource
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +217,20 @@ def test_pipeline_module_names_the_task_it_enqueues():
 
     module, _, name = pipeline.TASK.rpartition(".")
     assert getattr(importlib.import_module(module), name) is analyze_influencer
+
+
+def test_analyze_influencer_says_when_its_tracks_have_no_features(
+    django_capture_on_commit_callbacks,
+):
+    # A creators CSV has no audio: "Analysed @duc.runs: 3 videos, 2 tracks" read as analysed.
+    result = parse_scrape_file(CREATORS_CSV, max_bytes=10_000_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = scrape_submit(result).job
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.counts["music"]["done"] == 0
+    count = Music.objects.filter(videos__author_id=job.target_id).distinct().count()
+    assert count and job.message.startswith("Analysed @duc.runs: "), job.message
+    assert job.message.endswith(
+        f"videos, {count} track{'s' if count != 1 else ''}, none with audio or catalogue features"
+    ), job.message
