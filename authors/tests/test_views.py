@@ -198,6 +198,18 @@ def test_author_detail_shows_every_section_with_formulas(logged_in, analysed_cre
     assert "vendor/chartjs/chart.umd.min.js" in page
 
 
+def test_author_detail_dates_the_figures_as_of_the_scrape_not_as_analysed(
+    logged_in, analysed_creator
+):
+    # The analysis clock is the latest scrape, so an analysis run today of a scrape from June
+    # 2025 read "Analysed 6 Jun 2025" and looked 18 months stale.
+    analysis = analysed_creator.analysis
+    page = logged_in.get(analysed_creator.get_absolute_url()).content.decode()
+    when = f"{analysis.analyzed_at:%-d %b %Y %H:%M}"
+    assert f"Figures as of {when}</span> (analysis v{analysis.version})" in page
+    assert f"Analysed {when}" not in page
+
+
 def test_author_detail_links_sounds_to_their_track_page(logged_in, analysed_creator):
     page = logged_in.get(analysed_creator.get_absolute_url()).content.decode()
     video = Video.objects.filter(author=analysed_creator, music_links__isnull=False).first()
