@@ -190,7 +190,13 @@ def similarity_components(
     one product per chunk of SIMILARITY_CHUNK anchors (reading the catalogue's feature matrix is
     most of the cost), and each set's rows of it are reduced as a view, never copied. The engine's
     pruned pass asks only for the rows that can still reach its top (`engine.score_catalogue`).
+
+    Tracks without a descriptor (`CatalogueArrays.described`: no audio feature, no genre) all
+    share one vector, so their cosine with each other is 1 and means nothing: they neither
+    anchor nor score (0), which for a creator whose sounds came without audio leaves the
+    component empty instead of ranking every featureless track as a perfect match.
     """
+    described = arrays.described()
     if rows is None:
         tracks = arrays.features.T
     else:
@@ -205,6 +211,7 @@ def similarity_components(
     anchors = np.empty((int(bounds[-1]), arrays.features.shape[1]), dtype=np.float32)
     for index, (anchor_rows, weights) in enumerate(anchor_sets):
         scale = np.float32(1.0) if weights is None else weights.astype(np.float32)[:, None]
+        scale = scale * described[anchor_rows].astype(np.float32)[:, None]
         anchors[bounds[index] : bounds[index + 1]] = arrays.features[anchor_rows] * scale
     best = np.zeros((len(anchor_sets), size), dtype=np.float32)
     reduced = np.empty(size, dtype=np.float32)
@@ -217,6 +224,7 @@ def similarity_components(
                 np.max(chunk[lo - start : hi - start], axis=0, out=reduced)
                 np.maximum(best[index], reduced, out=best[index])
     np.minimum(best, np.float32(1.0), out=best)
+    best[:, ~(described if rows is None else described[rows])] = np.float32(0.0)
     return list(best)
 
 
