@@ -20,6 +20,7 @@ from musicrec.core.descriptors import GENRE_KEYS
 from musicrec.core.ids import is_digits, parse_id, parse_whole_number
 from musicrec.csv_export import CSVRenderer
 from recommendations import export, selectors, services
+from recommendations.api import examples
 from recommendations.api.serializers import (
     AuthorRecommendationsQuerySerializer,
     FeedbackRequestSerializer,
@@ -48,6 +49,7 @@ class AuthorRecommendationsApi(APIView):
 
     @extend_schema(
         operation_id="author_recommendations",
+        examples=examples.AUTHOR_RECOMMENDATIONS,
         parameters=[AuthorRecommendationsQuerySerializer],
         responses={200: RecommendationRunSerializer, 400: BAD_REQUEST, 404: None},
         description=(
@@ -117,6 +119,7 @@ class RecommendMusicApi(APIView):
 
     @extend_schema(
         operation_id="recommend_music",
+        examples=examples.RECOMMEND_MUSIC,
         request=RecommendMusicRequestSerializer,
         responses={201: RecommendationRunSerializer, 400: BAD_REQUEST},
         description=(
@@ -166,6 +169,7 @@ class RecommendationFeedbackApi(APIView):
 
     @extend_schema(
         operation_id="recommendation_feedback",
+        examples=examples.FEEDBACK,
         request=FeedbackRequestSerializer,
         responses={200: FeedbackSerializer, 201: FeedbackSerializer, 400: BAD_REQUEST, 404: None},
         description=(

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from musicrec import pipeline
 from musicrec.api import JSONParser, LoginGuard
 from musicrec.core import job_selectors, roles
+from musicrec.core.api import examples
 from musicrec.core.api.serializers import (
     AnalyzeTiktokAcceptedSerializer,
     AnalyzeTiktokSerializer,
@@ -51,6 +52,7 @@ class JobListApi(generics.ListAPIView):
         return job_selectors.job_list()
 
 
+@extend_schema(examples=examples.JOB)
 class JobDetailApi(generics.RetrieveAPIView):
     """One job's status and progress (0-100); poll until `is_finished`."""
 
@@ -83,6 +85,7 @@ class AnalyzeTiktokApi(APIView):
             202: OpenApiResponse(AnalyzeTiktokAcceptedSerializer, description="Queued."),
             400: OpenApiResponse(description="Bad handle or scrape: field, JSON path, reason."),
         },
+        examples=examples.ANALYZE_TIKTOK,
     )
     def post(self, request: Request) -> Response:
         upload = request.content_type.startswith("multipart/")
@@ -149,6 +152,7 @@ class TokenObtainApi(APIView):
             200: TokenSerializer,
             401: OpenApiResponse(DETAIL, description="Wrong user name or password."),
         },
+        examples=examples.TOKEN,
     )
     def post(self, request: Request) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
