@@ -224,7 +224,10 @@ def similarity_components(
                 np.max(chunk[lo - start : hi - start], axis=0, out=reduced)
                 np.maximum(best[index], reduced, out=best[index])
     np.minimum(best, np.float32(1.0), out=best)
-    best[:, ~(described if rows is None else described[rows])] = np.float32(0.0)
+    if rows is None:
+        best[:, arrays.memo("undescribed_rows", lambda: np.flatnonzero(~described))] = 0.0
+    else:
+        best[:, ~np.take(described, rows)] = np.float32(0.0)
     return list(best)
 
 
