@@ -32,7 +32,7 @@ class Job(models.Model):
     """One unit of background work as the dashboard and API show it while workers run."""
 
     class Kind(models.TextChoices):
-        ANALYZE_INFLUENCER = "analyze_influencer", "Analyse influencer"
+        ANALYZE_INFLUENCER = "analyze_influencer", "Analyse a creator"  # as the dashboard says
         IMPORT_SCRAPE = "import_scrape", "Import scrape"
         MUSIC_FEATURES = "music_features", "Music features"
         VIDEO_ANALYSIS = "video_analysis", "Video content analysis"

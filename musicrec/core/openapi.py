@@ -11,10 +11,12 @@ can follow a list to its rows and a recommendation run to feedback on its items.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import get_doc
 from rest_framework.permissions import AllowAny
 
 from musicrec.core.json_input import MAX_JSON_DEPTH
@@ -52,9 +54,28 @@ RETRY_AFTER = {
 }
 
 
+SUMMARY_MAX = 80
+
+
+def operation_summary(description: str | None) -> str | None:
+    """The first clause of a description: up to its first full stop, colon or semicolon."""
+    first = re.split(r"(?<=[^.])[.:;](?:\s|$)", (description or "").strip(), maxsplit=1)[0]
+    first = " ".join(first.split())
+    if not first:
+        return None
+    return first if len(first) <= SUMMARY_MAX else first[: SUMMARY_MAX - 1].rstrip() + "…"
+
+
 class AutoSchema(SpectacularAutoSchema):
-    """drf-spectacular's schema, plus the shared error answers and each request serializer's
-    `schema_rules` (rules across fields, such as "give one of these", that a field cannot say)."""
+    """drf-spectacular's schema, plus the shared error answers, each request serializer's
+    `schema_rules` (rules across fields, such as "give one of these", that a field cannot say)
+    and a summary per operation."""
+
+    def get_summary(self) -> str | None:
+        """The first clause of the view's docstring ("Background jobs, newest first"), so the
+        docs' menus and headings read as words rather than operation ids."""
+        method = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        return operation_summary(get_doc(method) or get_doc(self.view.__class__))
 
     def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
         schema = super()._map_basic_serializer(serializer, direction)
