@@ -20,7 +20,7 @@ from music.models import Music, MusicFeatures, MusicSnapshot, MusicSource
 from music.services.features import music_analysis_enqueue
 from music.services.genre import genre_choices, music_features_set_genre
 from music.services.merge import music_merge
-from music.services.split import music_split_source, split_preview
+from music.services.split import can_split, music_split_source, split_preview
 from music.services.spotify import music_enrichment_enqueue, spotify_enabled
 from musicrec.core.admin_roles import RerunAnalysesMixin
 from musicrec.core.admin_versions import BumpsDataVersions
@@ -33,7 +33,7 @@ SPLIT_TEMPLATE = "admin/music/split_confirmation.html"
 
 def split_link(source: MusicSource) -> str:
     """A link to split the source off its track, when it has another source to stay with."""
-    if source.pk is None or source.music.sources.count() < 2:
+    if not can_split(source):
         return "—"
     url = reverse("admin:music_musicsource_split", args=[source.pk])
     return format_html('<a class="button" href="{}">Split off into its own track…</a>', url)

@@ -61,8 +61,13 @@ def _max_length(field: str) -> int:
     return Music._meta.get_field(field).max_length  # type: ignore[return-value]
 
 
+def can_split(source: MusicSource) -> bool:
+    """Whether the source has another source on its track to leave behind."""
+    return source.pk is not None and source.music.sources.count() >= 2
+
+
 def _check(source: MusicSource) -> None:
-    if source.music.sources.count() < 2:
+    if not can_split(source):
         raise ValidationError("This is the track's only source: there is nothing to split it from.")
 
 

@@ -9,20 +9,8 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample
 
-_WEIGHTS = {
-    "tempo": 0.04,
-    "mood": 0.21,
-    "genre": 0.1,
-    "energy": 0.1,
-    "popularity": 0.08,
-    "trend": 0.08,
-    "momentum": 0.0,
-    "collaborative": 0.0,
-    "topic": 0.0,
-    "tier_fit": 0.13,
-    "kept_similarity": 0.05,
-    "history": 0.21,
-}
+from recommendations.weights import DEFAULT_WEIGHTS
+
 _APPLIED = {
     "tempo": 0.0533,
     "mood": 0.28,
@@ -59,7 +47,7 @@ RUN = {
         "effective_weights": _APPLIED,
         "candidates": 106,
     },
-    "weights": _WEIGHTS,
+    "weights": dict(DEFAULT_WEIGHTS),  # the content-led defaults the run started from
     "effective_weights": _APPLIED,
     "candidates": 106,
     "notices": [],
